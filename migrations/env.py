@@ -1,0 +1,42 @@
+"""Alembic environment for Flask-Migrate: runs against the app's engine and metadata."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+if config.config_file_name is not None and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+migrate_ext = current_app.extensions["migrate"]
+target_metadata = migrate_ext.db.metadata
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=str(migrate_ext.db.engine.url), target_metadata=target_metadata, literal_binds=True,
+        **migrate_ext.configure_args,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    def skip_empty(context, revision, directives):  # noqa: ANN001 - Alembic's callback
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+
+    conf_args = dict(migrate_ext.configure_args)
+    conf_args.setdefault("process_revision_directives", skip_empty)
+    with migrate_ext.db.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,177 @@
+"""Fixtures: a migrated database per test session, a rolled-back transaction per test.
+
+Tests run against a real SQLite file, or against PostgreSQL when TRACKER_TEST_DATABASE_URL
+names a scratch database (its server is used to create one database per test worker).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import flask_migrate
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from tracker import create_app
+from tracker.extensions import db as _db
+from tracker.models import User
+from tracker.paths import MIGRATIONS_DIR
+from tracker.services.users import create_user
+
+PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
+PASSWORD = "correct-horse-battery-7"
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def create_scratch_database(suffix: str) -> str:
+    """A new empty database on the test server: a SQLite path or a PostgreSQL database."""
+    if not PG_URL:
+        raise RuntimeError("create_scratch_database is for PostgreSQL")
+    base = make_url(PG_URL)
+    name = f"{base.database}_{suffix}"[:63]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_scratch_database(url: str) -> None:
+    """Drop a database made by create_scratch_database."""
+    name = make_url(url).database
+    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def migrate_to_head(url: str) -> None:
+    """Run every Alembic migration on the database at `url`."""
+    app = make_app(url, instance_path=None)
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        _db.engine.dispose()
+
+
+def make_app(url: str, instance_path: str | None, **extra: Any) -> Flask:
+    """An app for tests on the database at `url`."""
+    if instance_path is not None:
+        os.environ["TRACKER_INSTANCE_PATH"] = instance_path
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SERVER_NAME": None,
+        **extra,
+    }
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated to head for this test session (and worker)."""
+    if PG_URL:
+        url = create_scratch_database(f"w{_worker()}")
+        migrate_to_head(url)
+        yield url
+        drop_scratch_database(url)
+    else:
+        path = tmp_path_factory.mktemp("db") / "tracker.db"
+        url = f"sqlite:///{path}"
+        migrate_to_head(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, instance_dir: Path) -> Iterator[Flask]:
+    application = make_app(database_url, str(instance_dir))
+    application.config["PDF_CACHE_DIR"] = str(instance_dir / "pdf-cache")
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[scoped_session[Any]]:
+    """The app's session inside a transaction that is rolled back after the test.
+
+    Application code commits as usual; each commit only releases a savepoint, so tests are
+    isolated without re-creating tables (the indico fixture).
+    """
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        # A plain Session: Flask-SQLAlchemy's own picks the engine and ignores `bind`.
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        _db.session = scoped_session(factory, scopefunc=_app_ctx_id)
+        try:
+            yield _db.session
+        finally:
+            _db.session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db: Any) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask, db: Any) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def fresh_database(tmp_path: Path) -> Iterator[str]:
+    """A migrated database of its own, for tests where several processes commit for real."""
+    if PG_URL:
+        url = create_scratch_database(f"f{uuid.uuid4().hex[:8]}")
+        migrate_to_head(url)
+        yield url
+        drop_scratch_database(url)
+    else:
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+        migrate_to_head(url)
+        yield url
+
+
+def _user(db: Any, role: str) -> User:
+    user = create_user(db, None, f"{role}@example.org", PASSWORD, role, role.capitalize())
+    db.flush()
+    return user
+
+
+@pytest.fixture
+def admin(db: Any) -> User:
+    return _user(db, "admin")
+
+
+@pytest.fixture
+def caseworker(db: Any) -> User:
+    return _user(db, "caseworker")
+
+
+@pytest.fixture
+def viewer(db: Any) -> User:
+    return _user(db, "viewer")

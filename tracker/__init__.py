@@ -1,0 +1,52 @@
+"""The tracker application: create_app() builds a configured Flask app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, request
+
+from tracker.config import default_instance_path, defaults, load_secret_key
+from tracker.database import configure_engine, set_write_intent
+from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app from defaults, instance/config.py (or test_config) and the environment."""
+    app = Flask(
+        __name__,
+        instance_path=default_instance_path(),
+        instance_relative_config=True,
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    @app.before_request
+    def _mark_write_requests() -> None:
+        set_write_intent(request.method not in SAFE_METHODS)
+
+    from tracker import models  # noqa: F401  (registers every table with the metadata)
+    from tracker.web import register_web
+
+    register_web(app)
+    return app

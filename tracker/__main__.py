@@ -1,0 +1,5 @@
+"""`python -m tracker` runs the tracker command."""
+
+from tracker.cli import main
+
+main()

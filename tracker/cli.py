@@ -1,0 +1,84 @@
+"""The `tracker` command: Flask's commands plus users, demo data, import/export, reports."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from tracker import create_app
+from tracker.database import set_write_intent
+from tracker.domain.errors import TrackerError, ValidationError
+from tracker.domain.vocabulary import Role
+from tracker.extensions import db
+from tracker.services import users as user_service
+
+
+def _create_app() -> object:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def cli() -> None:
+    """Prisoner case tracker."""
+    # A command is one unit of work that may write: its transactions begin IMMEDIATE on SQLite.
+    set_write_intent(True)
+
+
+def fail(message: str) -> None:
+    """Print an error and exit 1."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def describe(error: TrackerError) -> str:
+    """One line for a user error, with the field messages."""
+    if isinstance(error, ValidationError) and error.field_errors:
+        return "; ".join(f"{k}: {v}" for k, v in error.field_errors.items())
+    return error.message
+
+
+@cli.group()
+def users() -> None:
+    """Manage staff users and API tokens."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create a user; the password comes from --password-stdin or a prompt."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = user_service.create_user(db.session, None, email, password, role, name)
+    except TrackerError as exc:
+        fail(describe(exc))
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}")
+
+
+@users.command("token")
+@click.argument("email")
+@click.option("--name", default="cli", help="A label to recognise the token by.")
+@with_appcontext
+def users_token(email: str, name: str) -> None:
+    """Print a new API token for the user, once."""
+    user = user_service.find_user(db.session, email)
+    if user is None or not user.active:
+        fail(f"no active user with email {email}")
+        return
+    token = user_service.create_token(db.session, None, user, name)
+    db.session.commit()
+    click.echo(token)
+
+
+def main() -> None:
+    """Entry point for `python -m tracker`."""
+    cli()

@@ -1,0 +1,1 @@
+"""Pure Python rules of the tracker: vocabulary, transitions, dates; no Flask, no SQLAlchemy."""

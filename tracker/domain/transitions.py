@@ -1,0 +1,76 @@
+"""The status workflow of DESIGN.md: which moves are allowed and what a change must carry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tracker.domain.errors import InvalidTransition, ValidationError
+from tracker.domain.vocabulary import HELD_STATUSES, ReleaseKind, Status
+
+
+def allowed_next(current: Status | str | None) -> frozenset[Status]:
+    """Every status that may follow `current` (None: a case with no history yet)."""
+    every = frozenset(Status)
+    if current is None:
+        return every
+    cur = Status(current)
+    if cur is Status.DIED_IN_CUSTODY:
+        return frozenset({Status.CLOSED})
+    if cur is Status.CLOSED:
+        return HELD_STATUSES
+    # released and restricted may go back to any held status (re-arrest happens); every
+    # other move between listed statuses is allowed, but never to the same status.
+    return every - {cur}
+
+
+def is_allowed(current: Status | str | None, target: Status | str) -> bool:
+    """True when the rules allow moving from `current` to `target`."""
+    return Status(target) in allowed_next(current)
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedChange:
+    """A status change as a caseworker proposes it, before it is written."""
+
+    target: Status
+    effective_on: dt.date
+    release_kind: ReleaseKind | None = None
+    is_correction: bool = False
+
+
+def check_change(
+    current: Status | str | None,
+    latest_effective_on: dt.date | None,
+    change: ProposedChange,
+) -> None:
+    """Raise InvalidTransition or ValidationError when the change breaks a rule."""
+    target = Status(change.target)
+    if current is not None and Status(current) is target:
+        raise InvalidTransition(
+            f"The case is already {target.value}.", (s.value for s in allowed_next(current))
+        )
+    if not is_allowed(current, target):
+        raise InvalidTransition(
+            f"A case that is {Status(current).value} cannot become {target.value}.",
+            (s.value for s in allowed_next(current)),
+        )
+    if target is Status.RELEASED and change.release_kind is None:
+        raise ValidationError(
+            "A release needs a release kind.", {"release_kind": "Choose how the person was freed."}
+        )
+    if target is not Status.RELEASED and change.release_kind is not None:
+        raise ValidationError(
+            "Only a release has a release kind.",
+            {"release_kind": "Leave empty unless the status is released."},
+        )
+    if (
+        latest_effective_on is not None
+        and change.effective_on < latest_effective_on
+        and not change.is_correction
+    ):
+        raise ValidationError(
+            f"The date may not precede the latest change ({latest_effective_on.isoformat()}) "
+            "unless it is recorded as a correction.",
+            {"effective_on": f"On or after {latest_effective_on.isoformat()}, or mark a correction."},
+        )

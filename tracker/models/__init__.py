@@ -1,0 +1,32 @@
+"""SQLAlchemy 2.0 typed models; importing this module registers every table."""
+
+from tracker.models.audit import AuditEvent
+from tracker.models.base import Base, utcnow
+from tracker.models.case import PRIVATE_CASE_FIELDS, Case, StatusChange
+from tracker.models.letters import (
+    Addressee,
+    Appeal,
+    AppealCounter,
+    Campaign,
+    RateLimitHit,
+    appeal_copies,
+)
+from tracker.models.user import ApiToken, FailedLogin, User
+
+__all__ = [
+    "PRIVATE_CASE_FIELDS",
+    "Addressee",
+    "ApiToken",
+    "Appeal",
+    "AppealCounter",
+    "AuditEvent",
+    "Base",
+    "Campaign",
+    "Case",
+    "FailedLogin",
+    "RateLimitHit",
+    "StatusChange",
+    "User",
+    "appeal_copies",
+    "utcnow",
+]

@@ -1,0 +1,117 @@
+"""A case (one person) and its append-only status history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from tracker.models.base import Base, UTCDateTime, utcnow
+from tracker.models.user import User
+
+# Fields that must never reach a public page, PDF, feed or anonymous API answer.
+PRIVATE_CASE_FIELDS: tuple[str, ...] = (
+    "internal_notes",
+    "health_notes",
+    "family_contacts",
+    "lawyer_contact",
+    "detention_address",
+)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_country", "status", "country"),
+        Index("ix_cases_updated_at", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    name_native: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    profession: Mapped[str] = mapped_column(String(300), default="")
+    arrested_on: Mapped[dt.date | None] = mapped_column(Date)
+    place_of_detention: Mapped[str] = mapped_column(String(300), default="")
+    charges: Mapped[str] = mapped_column(Text, default="")
+    sentence: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    # Private: staff only.
+    internal_notes: Mapped[str] = mapped_column(Text, default="")
+    health_notes: Mapped[str] = mapped_column(Text, default="")
+    family_contacts: Mapped[str] = mapped_column(Text, default="")
+    lawyer_contact: Mapped[str] = mapped_column(Text, default="")
+    detention_address: Mapped[str] = mapped_column(Text, default="")
+    # The detention address may go on solidarity mail only with this consent.
+    consent_detention_address: Mapped[bool] = mapped_column(default=False)
+
+    # Publicity: shown to the public only when public AND consent is recorded.
+    is_public: Mapped[bool] = mapped_column(default=False, index=True)
+    consent_publicity: Mapped[bool] = mapped_column(default=False)
+    consent_publicity_by: Mapped[str | None] = mapped_column(String(20))
+    consent_publicity_on: Mapped[dt.date | None] = mapped_column(Date)
+    consent_photo: Mapped[bool] = mapped_column(default=False)
+    consent_photo_by: Mapped[str | None] = mapped_column(String(20))
+    consent_photo_on: Mapped[dt.date | None] = mapped_column(Date)
+    photo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    photo_type: Mapped[str | None] = mapped_column(String(40))
+
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    # Current status, kept equal to the newest history row by services.change_status.
+    status: Mapped[str] = mapped_column(String(20), default="detained")
+    status_since: Mapped[dt.date | None] = mapped_column(Date)
+    status_since_precision: Mapped[str] = mapped_column(String(5), default="day")
+
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    assigned_to: Mapped[User | None] = relationship()
+    history: Mapped[list[StatusChange]] = relationship(
+        back_populates="case",
+        order_by="(StatusChange.effective_on, StatusChange.id)",
+        cascade="all, delete-orphan",
+    )
+
+    # SQLAlchemy adds `AND version = :old` to every UPDATE and raises StaleDataError when
+    # another writer got there first: an update can fail, never vanish.
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_publishable(self) -> bool:
+        """The privacy rule: public and consented."""
+        return self.is_public and self.consent_publicity
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference} {self.status}>"
+
+
+class StatusChange(Base):
+    __tablename__ = "status_changes"
+    __table_args__ = (
+        Index("ix_status_changes_case_effective", "case_id", "effective_on"),
+        Index("ix_status_changes_to_effective", "to_status", "effective_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    precision: Mapped[str] = mapped_column(String(5), default="day")
+    is_correction: Mapped[bool] = mapped_column(default=False)
+    release_kind: Mapped[str | None] = mapped_column(String(20))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")  # internal
+    public_note: Mapped[str] = mapped_column(Text, default="")
+    source_url: Mapped[str] = mapped_column(String(2000), default="")
+
+    case: Mapped[Case] = relationship(back_populates="history")
+    recorded_by: Mapped[User | None] = relationship()

@@ -1,0 +1,93 @@
+"""Staff users, their API tokens and failed sign-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.domain.vocabulary import Role
+from tracker.models.base import Base, UTCDateTime, utcnow
+
+
+def new_session_token() -> str:
+    """A random token that ties sessions to the user; rotating it signs every session out."""
+    return secrets.token_urlsafe(32)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20), default=Role.VIEWER.value)
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    # Flask-Login's user protocol; the session stores the session token, not the id, so
+    # sign-out and deactivation (which rotate it) invalidate every captured cookie.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role_enum.can_edit_cases
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role_enum is Role.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    # SHA-256 of the token: tokens are 256-bit random strings, so a fast hash is enough
+    # and lets every request look its token up by index.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class FailedLogin(Base):
+    """One failed sign-in; counted in the database so the limit holds across processes."""
+
+    __tablename__ = "failed_logins"
+    __table_args__ = (Index("ix_failed_logins_email_at", "email", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Use cases: take models and plain values, add and flush, never commit, never read the request."""

@@ -1,0 +1,24 @@
+"""Web blueprints: thin handlers that parse, call a service, commit once, render."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tracker.domain.dates import format_partial_date
+from tracker.domain.vocabulary import Category, ReleaseKind, Status
+from tracker.services.cases import country_name
+
+
+def register_web(app: Flask) -> None:
+    """Register every web blueprint and the template helpers."""
+    from tracker.web import auth, public
+
+    app.register_blueprint(public.bp)
+    auth.init_app(app)
+
+    app.jinja_env.filters["partial_date"] = format_partial_date
+    app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["status_label"] = lambda s: Status(s).label if s else ""
+    app.jinja_env.filters["category_label"] = lambda c: Category(c).label if c else ""
+    app.jinja_env.filters["release_kind_label"] = lambda k: ReleaseKind(k).label if k else ""
+    app.jinja_env.globals["organisation_name"] = app.config["ORGANISATION_NAME"]
