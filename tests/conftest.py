@@ -7,6 +7,7 @@ names a scratch database (its server is used to create one database per test wor
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -175,3 +176,21 @@ def caseworker(db: Any) -> User:
 @pytest.fixture
 def viewer(db: Any) -> User:
     return _user(db, "viewer")
+
+
+_CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def login_as(client: FlaskClient, user: User) -> None:
+    """Sign `user` in on the test client without going through the sign-in form."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+
+
+def csrf_token_from(client: FlaskClient, url: str) -> str:
+    """GET a page with a form and return its CSRF token (the session keeps the secret)."""
+    response = client.get(url)
+    match = _CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no csrf_token field on {url} (status {response.status_code})"
+    return match.group(1) or match.group(2)
