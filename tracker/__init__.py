@@ -46,7 +46,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         set_write_intent(request.method not in SAFE_METHODS)
 
     from tracker import models  # noqa: F401  (registers every table with the metadata)
+    from tracker.api import init_api
     from tracker.web import register_web
 
     register_web(app)
+    init_api(app)
     return app

@@ -1,0 +1,106 @@
+"""Bearer-token authentication for the API: the token acts with its user's role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import current_app, g, request
+from sqlalchemy import select
+
+from tracker.api.errors import ApiError
+from tracker.database import write_intent
+from tracker.extensions import db
+from tracker.models import ApiToken, User, utcnow
+from tracker.services.users import hash_token, user_for_token
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# last_used_at tells an admin whether a token is still in use; to the minute is plenty, and
+# writing it on every request would turn every read into a write.
+TOUCH_INTERVAL = dt.timedelta(minutes=10)
+REALM = 'Bearer realm="tracker"'
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(view: F) -> F:
+    """Mark an API view that needs no token (the documentation page)."""
+    view.api_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def api_user() -> User:
+    """The user the request's token belongs to."""
+    user: User = g.api_user
+    return user
+
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token
+
+
+def authenticate() -> User:
+    """The user of the request's bearer token; ApiError 401 without a valid one.
+
+    The API is exempt from CSRF only because it never reads the session cookie: a request
+    that carries the cookie but no token is refused like any other without a token.
+    """
+    token = _bearer_token()
+    if token is None:
+        if request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session")):
+            message = "The API does not accept the sign-in cookie; send Authorization: Bearer TOKEN."
+        else:
+            message = "Send an API token: Authorization: Bearer TOKEN."
+        raise ApiError(401, message, headers={"WWW-Authenticate": REALM})
+    user = user_for_token(db.session, token)
+    if user is None:
+        raise ApiError(
+            401,
+            "The API token is not valid (unknown, revoked, or its user is inactive).",
+            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
+        )
+    _touch(token)
+    return user
+
+
+def _touch(token: str) -> None:
+    """Record when the token was last used, at most once per TOUCH_INTERVAL."""
+    now = utcnow()
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None or (row.last_used_at is not None and now - row.last_used_at < TOUCH_INTERVAL):
+        return
+    token_id = row.id
+    # Its own short unit of work, written before the request reads anything else, so a
+    # read-only request never upgrades a read transaction to a write one (SQLite).
+    db.session.commit()
+    with write_intent():
+        row = db.session.get(ApiToken, token_id)
+        if row is not None:
+            row.last_used_at = now
+        db.session.commit()
+
+
+def check_role(user: User) -> None:
+    """A viewer's token reads; writing needs a caseworker or an admin."""
+    if request.method not in SAFE_METHODS and not user.can_edit:
+        raise ApiError(403, f"A {user.role}'s token may only read.")
+
+
+def before_api_request() -> None:
+    """Size limit, token and role, for every route of the API blueprint."""
+    limit = int(current_app.config.get("API_MAX_CONTENT_LENGTH", 1024 * 1024))
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, f"The request body may be at most {limit} bytes.")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "api_public", False):
+        return
+    user = authenticate()
+    g.api_user = user
+    check_role(user)
