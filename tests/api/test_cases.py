@@ -12,16 +12,22 @@ from tracker.models import AuditEvent, Case, User
 
 
 def _create(client: FlaskClient, token: str, **fields: Any) -> Any:
-    body = {"reference": "IR-2015-NM", "full_name": "Narges Mohammadi", "country": "IR",
-            "category": "human_rights_defender", **fields}
+    body = {
+        "reference": "IR-2015-NM",
+        "full_name": "Narges Mohammadi",
+        "country": "IR",
+        "category": "human_rights_defender",
+        **fields,
+    }
     return client.post("/api/v1/cases", json=body, headers=bearer(token))
 
 
 def test_create_case_returns_201_with_every_field(
     client: FlaskClient, db: Any, caseworker: User, caseworker_token: str
 ) -> None:
-    response = _create(client, caseworker_token, arrested_on="2015-05-05",
-                       health_notes="SENTINEL-HEALTH")
+    response = _create(
+        client, caseworker_token, arrested_on="2015-05-05", health_notes="SENTINEL-HEALTH"
+    )
     assert response.status_code == 201
     body = response.json
     assert body["reference"] == "IR-2015-NM"
@@ -48,8 +54,13 @@ def test_create_case_validation_errors_are_422_with_fields(
 ) -> None:
     response = client.post(
         "/api/v1/cases",
-        json={"reference": "bad ref", "full_name": "", "country": "vn", "category": "poet",
-              "status": "released"},
+        json={
+            "reference": "bad ref",
+            "full_name": "",
+            "country": "vn",
+            "category": "poet",
+            "status": "released",
+        },
         headers=bearer(admin_token),
     )
     assert response.status_code == 422
@@ -74,11 +85,21 @@ def test_list_cases_filters_searches_and_pages(
     client: FlaskClient, nga: Case, admin_token: str
 ) -> None:
     _create(client, admin_token)
-    _create(client, admin_token, reference="CN-2015-WQZ", full_name="Wang Quanzhang",
-            country="CN", category="lawyer", summary="Human rights lawyer; 709 crackdown.")
+    _create(
+        client,
+        admin_token,
+        reference="CN-2015-WQZ",
+        full_name="Wang Quanzhang",
+        country="CN",
+        category="lawyer",
+        summary="Human rights lawyer; 709 crackdown.",
+    )
     url = "/api/v1/cases"
-    client.post(f"{url}/{nga.id}/status", json={"status": "sentenced", "effective_on": "2017-07-25"},
-                headers=bearer(admin_token))
+    client.post(
+        f"{url}/{nga.id}/status",
+        headers=bearer(admin_token),
+        json={"status": "sentenced", "effective_on": "2017-07-25"},
+    )
     page = client.get(url, headers=bearer(admin_token)).json
     assert page["total"] == 3 and page["page"] == 1 and page["per_page"] == 20
     ids = [c["id"] for c in page["items"]]
@@ -119,16 +140,26 @@ def test_get_case_has_an_etag_of_its_version(
 
 
 def test_unknown_case_id_is_404(client: FlaskClient, admin_token: str) -> None:
-    for url in ("/api/v1/cases/999999", "/api/v1/cases/999999/history",
-                "/api/v1/cases/0", "/api/v1/cases/99999999999999999999"):
+    for url in (
+        "/api/v1/cases/999999",
+        "/api/v1/cases/999999/history",
+        "/api/v1/cases/0",
+        "/api/v1/cases/99999999999999999999",
+    ):
         response = client.get(url, headers=bearer(admin_token))
         assert response.status_code == 404, url
         assert response.is_json and "error" in response.json
-    response = client.patch("/api/v1/cases/999999", json={}, headers={
-        **bearer(admin_token), "If-Match": '"case-999999-v1"'})
+    response = client.patch(
+        "/api/v1/cases/999999",
+        json={},
+        headers={**bearer(admin_token), "If-Match": '"case-999999-v1"'},
+    )
     assert response.status_code == 404
-    response = client.post("/api/v1/cases/999999/status", json={
-        "status": "charged", "effective_on": "2020-01-01"}, headers=bearer(admin_token))
+    response = client.post(
+        "/api/v1/cases/999999/status",
+        json={"status": "charged", "effective_on": "2020-01-01"},
+        headers=bearer(admin_token),
+    )
     assert response.status_code == 404
 
 
@@ -153,8 +184,11 @@ def test_patch_with_if_match_edits_and_audits(
 
 def test_patch_without_if_match_is_428(client: FlaskClient, nga: Case, admin_token: str) -> None:
     for headers in ({}, {"If-Match": "*"}):
-        response = client.patch(f"/api/v1/cases/{nga.id}", json={"profession": "Blogger"},
-                                headers={**bearer(admin_token), **headers})
+        response = client.patch(
+            f"/api/v1/cases/{nga.id}",
+            json={"profession": "Blogger"},
+            headers={**bearer(admin_token), **headers},
+        )
         assert response.status_code == 428
         assert response.json["details"]["current_version"] == nga.version
 
@@ -163,16 +197,25 @@ def test_patch_with_a_stale_etag_is_412_with_the_current_version(
     client: FlaskClient, nga: Case, admin_token: str
 ) -> None:
     old = f'"case-{nga.id}-v{nga.version}"'
-    first = client.patch(f"/api/v1/cases/{nga.id}", json={"summary": "New summary"},
-                         headers={**bearer(admin_token), "If-Match": old})
+    first = client.patch(
+        f"/api/v1/cases/{nga.id}",
+        json={"summary": "New summary"},
+        headers={**bearer(admin_token), "If-Match": old},
+    )
     assert first.status_code == 200
-    second = client.patch(f"/api/v1/cases/{nga.id}", json={"profession": "Blogger"},
-                          headers={**bearer(admin_token), "If-Match": old})
+    second = client.patch(
+        f"/api/v1/cases/{nga.id}",
+        json={"profession": "Blogger"},
+        headers={**bearer(admin_token), "If-Match": old},
+    )
     assert second.status_code == 412
     assert second.json["details"]["current_version"] == first.json["version"]
     assert second.json["details"]["changed_fields"] == ["summary"]
-    garbage = client.patch(f"/api/v1/cases/{nga.id}", json={"profession": "Blogger"},
-                           headers={**bearer(admin_token), "If-Match": '"something-else"'})
+    garbage = client.patch(
+        f"/api/v1/cases/{nga.id}",
+        json={"profession": "Blogger"},
+        headers={**bearer(admin_token), "If-Match": '"something-else"'},
+    )
     assert garbage.status_code == 412
     assert garbage.json["details"]["current_version"] == first.json["version"]
 
@@ -182,7 +225,8 @@ def test_patch_to_a_taken_reference_is_409(
 ) -> None:
     other = _create(client, admin_token).json
     response = client.patch(
-        f"/api/v1/cases/{other['id']}", json={"reference": NGA["reference"]},
+        f"/api/v1/cases/{other['id']}",
+        json={"reference": NGA["reference"]},
         headers={**bearer(admin_token), "If-Match": f'"case-{other["id"]}-v{other["version"]}"'},
     )
     assert response.status_code == 409
@@ -192,7 +236,8 @@ def test_patch_refuses_read_only_and_invalid_fields(
     client: FlaskClient, nga: Case, admin_token: str
 ) -> None:
     response = client.patch(
-        f"/api/v1/cases/{nga.id}", json={"status": "released", "full_name": "  "},
+        f"/api/v1/cases/{nga.id}",
+        json={"status": "released", "full_name": "  "},
         headers={**bearer(admin_token), "If-Match": f'"case-{nga.id}-v{nga.version}"'},
     )
     assert response.status_code == 422
@@ -204,9 +249,14 @@ def test_status_change_is_201_and_audited(
 ) -> None:
     response = client.post(
         f"/api/v1/cases/{nga.id}/status",
-        json={"status": "released", "effective_on": "2020-01-09", "release_kind": "exile",
-              "public_note": "Released into exile.", "note": "SENTINEL-NOTE",
-              "source_url": "https://example.org/news"},
+        json={
+            "status": "released",
+            "effective_on": "2020-01-09",
+            "release_kind": "exile",
+            "public_note": "Released into exile.",
+            "note": "SENTINEL-NOTE",
+            "source_url": "https://example.org/news",
+        },
         headers=bearer(admin_token),
     )
     assert response.status_code == 201, response.json
@@ -225,11 +275,17 @@ def test_refused_transition_is_422_with_allowed(
     client: FlaskClient, nga: Case, admin_token: str
 ) -> None:
     url = f"/api/v1/cases/{nga.id}/status"
-    died = client.post(url, json={"status": "died_in_custody", "effective_on": "2018-01-01"},
-                       headers=bearer(admin_token))
+    died = client.post(
+        url,
+        json={"status": "died_in_custody", "effective_on": "2018-01-01"},
+        headers=bearer(admin_token),
+    )
     assert died.status_code == 201
-    response = client.post(url, json={"status": "released", "effective_on": "2019-01-01",
-                                      "release_kind": "other"}, headers=bearer(admin_token))
+    response = client.post(
+        url,
+        json={"status": "released", "effective_on": "2019-01-01", "release_kind": "other"},
+        headers=bearer(admin_token),
+    )
     assert response.status_code == 422
     assert response.json["details"]["allowed"] == ["closed"]
 
@@ -238,16 +294,21 @@ def test_release_without_kind_and_date_before_latest_are_422(
     client: FlaskClient, nga: Case, admin_token: str
 ) -> None:
     url = f"/api/v1/cases/{nga.id}/status"
-    no_kind = client.post(url, json={"status": "released", "effective_on": "2020-01-09"},
-                          headers=bearer(admin_token))
+    no_kind = client.post(
+        url, json={"status": "released", "effective_on": "2020-01-09"}, headers=bearer(admin_token)
+    )
     assert no_kind.status_code == 422
     assert "release_kind" in no_kind.json["details"]["fields"]
-    too_early = client.post(url, json={"status": "charged", "effective_on": "2016-01-01"},
-                            headers=bearer(admin_token))
+    too_early = client.post(
+        url, json={"status": "charged", "effective_on": "2016-01-01"}, headers=bearer(admin_token)
+    )
     assert too_early.status_code == 422
     assert "effective_on" in too_early.json["details"]["fields"]
-    correction = client.post(url, json={"status": "charged", "effective_on": "2017-03-01",
-                                        "is_correction": True}, headers=bearer(admin_token))
+    correction = client.post(
+        url,
+        json={"status": "charged", "effective_on": "2017-03-01", "is_correction": True},
+        headers=bearer(admin_token),
+    )
     assert correction.status_code == 201
 
 
@@ -269,5 +330,7 @@ def test_history_is_oldest_first(client: FlaskClient, nga: Case, admin_token: st
         assert client.post(url, json=body, headers=bearer(admin_token)).status_code == 201
     history = client.get(f"/api/v1/cases/{nga.id}/history", headers=bearer(admin_token)).json
     assert [(c["to_status"], c["effective_on"]) for c in history["items"]] == [
-        ("detained", "2017-01-21"), ("charged", "2017-03-01"), ("sentenced", "2017-07-25")
+        ("detained", "2017-01-21"),
+        ("charged", "2017-03-01"),
+        ("sentenced", "2017-07-25"),
     ]

@@ -27,7 +27,7 @@ RESOURCES: tuple[ApiBlueprint, ...] = (cases.blp,)
 class IdConverter(IntegerConverter):
     """A record id: a positive 32-bit integer; anything else matches no route (404)."""
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(map, min=1, max=MAX_ID)
 
 
@@ -77,9 +77,7 @@ def init_api(app: Flask) -> None:
                 "needs `Authorization: Bearer TOKEN` (create one with `tracker users token "
                 'EMAIL`); errors are `{"error": "...", "details": {...}}`.'
             },
-            "components": {
-                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
-            },
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearerAuth": []}],
         },
     )

@@ -54,7 +54,7 @@ def authenticate() -> User:
     token = _bearer_token()
     if token is None:
         if request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session")):
-            message = "The API does not accept the sign-in cookie; send Authorization: Bearer TOKEN."
+            message = "The API ignores the sign-in cookie; send Authorization: Bearer TOKEN."
         else:
             message = "Send an API token: Authorization: Bearer TOKEN."
         raise ApiError(401, message, headers={"WWW-Authenticate": REALM})

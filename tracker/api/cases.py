@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.api.auth import api_user
 from tracker.api.errors import ApiError
-from tracker.api.etags import etag_for, expected_version
+from tracker.api.etags import ENTITY_TAGS_PATTERN, etag_for, expected_version
 from tracker.api.schemas import (
     CaseCreateSchema,
     CaseFieldsSchema,
@@ -32,7 +32,7 @@ IF_MATCH = {
     "in": "header",
     "name": "If-Match",
     "required": True,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": ENTITY_TAGS_PATTERN},
     "description": 'The ETag of the version you edited, e.g. "case-12-v3"',
 }
 ETAG_HEADER = {"ETag": {"description": "The case's version", "schema": {"type": "string"}}}
@@ -107,13 +107,15 @@ def get_case(case_id: int) -> tuple[Any, int, dict[str, str]]:
     return _with_etag(_get_case(case_id))
 
 
-@blp.route("/cases/<id:case_id>", methods=["PATCH"], parameters=[IF_MATCH])
+@blp.route("/cases/<id:case_id>", methods=["PATCH"])
+@blp.doc(parameters=[IF_MATCH])
 @blp.arguments(CaseFieldsSchema)
 @blp.response(200, CaseSchema, headers=ETAG_HEADER)
 @blp.alt_response(404, schema=ErrorSchema, description="No such case")
 @blp.alt_response(409, schema=ErrorSchema, description="Another case has this reference")
 @blp.alt_response(412, schema=ErrorSchema, description="Someone else saved the case first")
 @blp.alt_response(428, schema=ErrorSchema, description="If-Match is missing")
+@blp.alt_response(400, schema=ErrorSchema, description="If-Match is not a list of ETags")
 def update_case(fields: dict[str, Any], case_id: int) -> tuple[Any, int, dict[str, str]]:
     """Edit some fields of a case; If-Match must carry the ETag of the version you edited."""
     case = _get_case(case_id)

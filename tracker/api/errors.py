@@ -11,8 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, default_exceptions
 from werkzeug.routing import RequestRedirect
 
-from tracker.domain.errors import InvalidTransition, NotFound as RecordNotFound
-from tracker.domain.errors import StaleEdit, TrackerError, ValidationError
+from tracker.domain.errors import InvalidTransition, StaleEdit, TrackerError, ValidationError
+from tracker.domain.errors import NotFound as RecordNotFound
 from tracker.extensions import db
 
 API_PREFIX = "/api/v1"
@@ -57,7 +57,8 @@ def error_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """The JSON body and status of an error."""
-    response = jsonify({"error": message or MESSAGES.get(status, "Error."), "details": details or {}})
+    body = {"error": message or MESSAGES.get(status, "Error."), "details": details or {}}
+    response = jsonify(body)
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value

@@ -53,6 +53,15 @@ class Text(fields.String):
         return text
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false, nothing else: marshmallow would also take 1, "yes" and "on"."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise SchemaValidationError("Not a boolean: use true or false.")
+        return value
+
+
 def _known_country(code: str) -> None:
     if pycountry.countries.get(alpha_2=code.strip()) is None:
         raise SchemaValidationError(f"'{code.strip()}' is not an ISO 3166-1 alpha-2 country code.")
@@ -104,7 +113,7 @@ REFERENCE = {
         validate.Length(min=1, max=64),
         validate.Regexp(REFERENCE_RE.pattern, error="Use letters, digits, '.', '_' and '-' only."),
     ],
-    "metadata": {"description": "The organisation's own key for the case", "example": "VN-2017-TTN"},
+    "metadata": {"description": "The organisation's key for the case", "example": "VN-2017-TTN"},
 }
 
 
@@ -122,9 +131,9 @@ class CaseFieldsSchema(StrictSchema):
     charges = Text()
     sentence = Text()
     summary = Text()
-    is_public = fields.Boolean(metadata={"description": "Shown to the public with consent"})
-    consent_publicity = fields.Boolean()
-    consent_photo = fields.Boolean()
+    is_public = StrictBoolean(metadata={"description": "Shown to the public with consent"})
+    consent_publicity = StrictBoolean()
+    consent_photo = StrictBoolean()
     internal_notes = Text(metadata={"description": "Private: staff only"})
     health_notes = Text(metadata={"description": "Private: staff only"})
     family_contacts = Text(metadata={"description": "Private: staff only"})
@@ -216,7 +225,7 @@ class StatusChangeCreateSchema(StrictSchema):
         validate=[validate.Length(max=2000), validate.Regexp(SOURCE_URL_PATTERN)],
         metadata={"description": "An http(s) address, or empty"},
     )
-    is_correction = fields.Boolean(
+    is_correction = StrictBoolean(
         load_default=False,
         metadata={"description": "Allows a date before the latest change"},
     )
@@ -249,4 +258,3 @@ class HistorySchema(Schema):
     """A case's status changes, oldest first."""
 
     items = fields.List(fields.Nested(StatusChangeSchema), required=True)
-
