@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
 
 from tracker.extensions import db
@@ -49,8 +51,9 @@ def _pdf(year: int, public: bool) -> Response:
         current_app.config["ORGANISATION_NAME"],
     )
     suffix = "" if public else "-staff"
+    # Bytes, not the path: no file handle is left to the WSGI server to close.
     response = send_file(
-        cached.path,
+        io.BytesIO(cached.path.read_bytes()),
         mimetype="application/pdf",
         download_name=f"releases-{year}{suffix}.pdf",
         etag=cached.etag,
