@@ -52,7 +52,7 @@ def seed(app: Any, cases: int, releases: int) -> None:
             for i in range(start, min(cases, start + batch)):
                 rows.append({
                     "id": i + 1, "reference": f"BM-{i:06d}", "slug": f"person-{i:06d}",
-                    "full_name": f"Person {i:06d} Example", "name_native": "نام نمونه" if i % 7 == 0 else "",
+                    "full_name": f"Person {i:06d} Example", "name_native": "نام" if i % 7 == 0 else "",
                     "country": rng.choice(COUNTRIES), "category": rng.choice(CATEGORIES),
                     "is_public": i % 10 != 0, "consent_publicity": i % 10 != 0,
                     "status": "detained", "status_since": dt.date(2015 + i % 5, 1 + i % 12, 1),
@@ -198,7 +198,7 @@ def main() -> None:
           f"CPU {naive_cpu * 1000:.0f} ms")  # fmt: skip
     print(f"PDF / naive, wall clock      {pdf_s / naive_s:8.2f}     (target <= 0.5)")
     print(
-        f"PDF / naive, CPU time        {pdf_cpu / naive_cpu:8.2f}     (steadier on a shared machine)"
+        f"PDF / naive, CPU time        {pdf_cpu / naive_cpu:8.2f}     (steadier when shared)"
     )
     print(f"cached / PDF                 {cached_s / pdf_s:8.4f}")
     print(f"peak RSS: this process {peak_rss_mb():.0f} MB, naive render process "
