@@ -197,9 +197,7 @@ def main() -> None:
     print(f"naive table PDF              {naive_s * 1000:8.0f} ms   {naive_bytes / 1024:.0f} KiB, "
           f"CPU {naive_cpu * 1000:.0f} ms")  # fmt: skip
     print(f"PDF / naive, wall clock      {pdf_s / naive_s:8.2f}     (target <= 0.5)")
-    print(
-        f"PDF / naive, CPU time        {pdf_cpu / naive_cpu:8.2f}     (steadier when shared)"
-    )
+    print(f"PDF / naive, CPU time        {pdf_cpu / naive_cpu:8.2f}     (steadier when shared)")
     print(f"cached / PDF                 {cached_s / pdf_s:8.4f}")
     print(f"peak RSS: this process {peak_rss_mb():.0f} MB, naive render process "
           f"{naive_rss:.0f} MB   (target <= 300 MB each)")  # fmt: skip
