@@ -52,7 +52,8 @@ def seed(app: Any, cases: int, releases: int) -> None:
             for i in range(start, min(cases, start + batch)):
                 rows.append({
                     "id": i + 1, "reference": f"BM-{i:06d}", "slug": f"person-{i:06d}",
-                    "full_name": f"Person {i:06d} Example", "name_native": "نام" if i % 7 == 0 else "",
+                    "full_name": f"Person {i:06d} Example",
+                    "name_native": "نام" if i % 7 == 0 else "",
                     "country": rng.choice(COUNTRIES), "category": rng.choice(CATEGORIES),
                     "is_public": i % 10 != 0, "consent_publicity": i % 10 != 0,
                     "status": "detained", "status_since": dt.date(2015 + i % 5, 1 + i % 12, 1),
