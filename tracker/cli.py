@@ -79,6 +79,9 @@ def users_token(email: str, name: str) -> None:
     click.echo(token)
 
 
+from tracker.commands.reports import reports as _reports; cli.add_command(_reports)  # noqa: E402, E702, I001
+
+
 def main() -> None:
     """Entry point for `python -m tracker`."""
     cli()

@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
     from tracker.web import auth, public
 
     app.register_blueprint(public.bp)
+    from tracker.web import reports; app.register_blueprint(reports.bp)  # noqa: E702, I001
     auth.init_app(app)
 
     app.jinja_env.filters["partial_date"] = format_partial_date

@@ -1,0 +1,1 @@
+"""Command groups of the `tracker` CLI, one module per feature."""

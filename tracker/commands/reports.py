@@ -1,0 +1,72 @@
+"""`tracker reports releases`: the yearly report of releases as HTML, PDF, CSV or JSON."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from tracker.extensions import db
+from tracker.services import reports as report_service
+
+
+@click.group("reports")
+def reports() -> None:
+    """Reports built from the case data."""
+
+
+@reports.command("releases")
+@click.option("--year", type=int, required=True, help="The year to report on.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "csv", "json"]),
+    default="html",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), required=True,
+    help="File to write ('-' for standard output, not for pdf).",
+)  # fmt: skip
+@click.option("--public", is_flag=True, help="Name only public, consented cases.")
+@with_appcontext
+def releases(year: int, fmt: str, output: str, public: bool) -> None:
+    """Write the report of releases of YEAR (the staff view unless --public)."""
+    if not report_service.valid_year(year):
+        raise click.BadParameter(
+            f"between {report_service.MIN_YEAR} and {report_service.MAX_YEAR}",
+            param_hint="--year",
+        )
+    if fmt == "pdf" and output == "-":
+        raise click.BadParameter("a PDF needs a file name", param_hint="-o")
+    if fmt == "pdf":
+        cached = report_service.release_report_pdf(
+            db.session,
+            year,
+            public,
+            current_app.config["PDF_CACHE_DIR"],
+            current_app.config["ORGANISATION_NAME"],
+        )
+        data = cached.path.read_bytes()
+    else:
+        report = report_service.build_release_report(db.session, year, public)
+        if fmt == "html":
+            text = report_service.render_report_html(report, inline_css=True)
+        elif fmt == "csv":
+            text = report_service.render_report_csv(report)
+        else:
+            text = report_service.render_report_json(report)
+        data = text.encode("utf-8")
+    db.session.rollback()  # read only: nothing to commit
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    with open(output, "wb") as fh:
+        fh.write(data)
+    view = "public" if public else "staff"
+    click.echo(
+        f"Wrote the {view} report of {year} ({fmt}, {len(data)} bytes) to {output}", err=True
+    )

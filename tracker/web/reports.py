@@ -1,0 +1,128 @@
+"""The yearly report of releases on the web: public and staff pages, PDF, CSV, year index."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
+
+from tracker.extensions import db
+from tracker.services import reports
+from tracker.web.access import staff_required
+
+bp = Blueprint("reports", __name__)
+
+PUBLIC_LAYOUT = "base.html"
+STAFF_LAYOUT = "staff/layout.html"
+
+
+def _check(year: int) -> None:
+    if not reports.valid_year(year):
+        abort(404)
+
+
+def _links(year: int, prefix: str) -> dict[str, str]:
+    return {
+        "index": url_for(f"reports.{prefix}index"),
+        "pdf": url_for(f"reports.{prefix}pdf", year=year),
+        "csv": url_for(f"reports.{prefix}csv", year=year),
+        "previous": url_for(f"reports.{prefix}releases", year=year - 1),
+        "next": url_for(f"reports.{prefix}releases", year=year + 1),
+    }
+
+
+def _page(year: int, public: bool) -> str:
+    _check(year)
+    report = reports.build_release_report(db.session, year, public)
+    return reports.render_report_html(
+        report,
+        layout=PUBLIC_LAYOUT if public else STAFF_LAYOUT,
+        links=_links(year, "" if public else "staff_"),
+    )
+
+
+def _pdf(year: int, public: bool) -> Response:
+    _check(year)
+    cached = reports.release_report_pdf(
+        db.session,
+        year,
+        public,
+        current_app.config["PDF_CACHE_DIR"],
+        current_app.config["ORGANISATION_NAME"],
+    )
+    suffix = "" if public else "-staff"
+    # Bytes, not the path: no file handle is left to the WSGI server to close.
+    response = send_file(
+        io.BytesIO(cached.path.read_bytes()),
+        mimetype="application/pdf",
+        download_name=f"releases-{year}{suffix}.pdf",
+        etag=cached.etag,
+        conditional=True,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-cache" if public else "private, no-store"
+    return response
+
+
+def _csv(year: int, public: bool) -> Response:
+    _check(year)
+    report = reports.build_release_report(db.session, year, public)
+    suffix = "" if public else "-staff"
+    response = Response(reports.render_report_csv(report), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="releases-{year}{suffix}.csv"'
+    if not public:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _index(public: bool) -> str:
+    return render_template(
+        "reports/index.html",
+        layout=PUBLIC_LAYOUT if public else STAFF_LAYOUT,
+        years=reports.year_index(db.session),
+        report_endpoint="reports.releases" if public else "reports.staff_releases",
+    )
+
+
+@bp.get("/reports/releases/")
+def index() -> str:
+    return _index(public=True)
+
+
+@bp.get("/reports/releases/<int:year>")
+def releases(year: int) -> str:
+    return _page(year, public=True)
+
+
+@bp.get("/reports/releases/<int:year>.pdf")
+def pdf(year: int) -> Response:
+    return _pdf(year, public=True)
+
+
+@bp.get("/reports/releases/<int:year>.csv")
+def csv(year: int) -> Response:
+    return _csv(year, public=True)
+
+
+@bp.get("/staff/reports/releases/")
+@staff_required
+def staff_index() -> str:
+    return _index(public=False)
+
+
+@bp.get("/staff/reports/releases/<int:year>")
+@staff_required
+def staff_releases(year: int) -> str:
+    return _page(year, public=False)
+
+
+@bp.get("/staff/reports/releases/<int:year>.pdf")
+@staff_required
+def staff_pdf(year: int) -> Response:
+    return _pdf(year, public=False)
+
+
+@bp.get("/staff/reports/releases/<int:year>.csv")
+@staff_required
+def staff_csv(year: int) -> Response:
+    return _csv(year, public=False)
