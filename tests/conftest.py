@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import flask_migrate
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tracker import create_app
@@ -178,7 +178,9 @@ def viewer(db: Any) -> User:
     return _user(db, "viewer")
 
 
-_CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+_CSRF_RE = re.compile(
+    r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
+)
 
 
 def login_as(client: FlaskClient, user: User) -> None:

@@ -25,16 +25,18 @@ def expected(current: Status, target: Status) -> bool:
     return True
 
 
-@pytest.mark.parametrize(
-    ("current", "target"), list(itertools.product(list(Status), list(Status)))
-)
+@pytest.mark.parametrize(("current", "target"), list(itertools.product(list(Status), list(Status))))
 def test_every_ordered_pair(current: Status, target: Status) -> None:
     assert is_allowed(current, target) is expected(current, target)
 
 
 def test_held_statuses_are_the_five_custody_ones() -> None:
     assert {s.value for s in HELD_STATUSES} == {
-        "detained", "disappeared", "charged", "on_trial", "sentenced"
+        "detained",
+        "disappeared",
+        "charged",
+        "on_trial",
+        "sentenced",
     }
 
 
@@ -47,7 +49,8 @@ def test_rearrest_after_release_is_allowed() -> None:
 def test_refused_transition_lists_the_allowed_ones() -> None:
     with pytest.raises(InvalidTransition) as err:
         check_change(
-            Status.DIED_IN_CUSTODY, dt.date(2020, 1, 1),
+            Status.DIED_IN_CUSTODY,
+            dt.date(2020, 1, 1),
             ProposedChange(Status.RELEASED, dt.date(2021, 1, 1), ReleaseKind.OTHER),
         )
     assert err.value.allowed == ["closed"]
@@ -67,7 +70,8 @@ def test_release_needs_a_release_kind() -> None:
 def test_release_kind_only_with_release() -> None:
     with pytest.raises(ValidationError):
         check_change(
-            Status.DETAINED, None,
+            Status.DETAINED,
+            None,
             ProposedChange(Status.CHARGED, dt.date(2020, 1, 1), ReleaseKind.PARDON),
         )
 
@@ -78,7 +82,8 @@ def test_date_before_latest_change_needs_a_correction() -> None:
         check_change(Status.DETAINED, latest, ProposedChange(Status.CHARGED, dt.date(2020, 4, 30)))
     assert "effective_on" in err.value.field_errors
     check_change(
-        Status.DETAINED, latest,
+        Status.DETAINED,
+        latest,
         ProposedChange(Status.CHARGED, dt.date(2020, 4, 30), is_correction=True),
     )
     check_change(Status.DETAINED, latest, ProposedChange(Status.CHARGED, latest))

@@ -42,7 +42,12 @@ def test_change_status_keeps_case_and_history_consistent(db: Any, caseworker: Us
     case = create_case(db, caseworker, NGA)
     change_status(db, caseworker, case, "sentenced", dt.date(2017, 7, 25))
     change_status(
-        db, caseworker, case, "released", dt.date(2020, 1, 9), release_kind="exile",
+        db,
+        caseworker,
+        case,
+        "released",
+        dt.date(2020, 1, 9),
+        release_kind="exile",
         public_note="Released on condition that she leave the country.",
     )
     db.commit()
@@ -50,10 +55,15 @@ def test_change_status_keeps_case_and_history_consistent(db: Any, caseworker: Us
     case = db.get(Case, case.id)
     assert case.status == "released"
     assert case.status_since == dt.date(2020, 1, 9)
-    rows = db.scalars(select(StatusChange).where(StatusChange.case_id == case.id)
-                      .order_by(StatusChange.effective_on)).all()
+    rows = db.scalars(
+        select(StatusChange)
+        .where(StatusChange.case_id == case.id)
+        .order_by(StatusChange.effective_on)
+    ).all()
     assert [(r.from_status, r.to_status) for r in rows] == [
-        (None, "detained"), ("detained", "sentenced"), ("sentenced", "released")
+        (None, "detained"),
+        ("detained", "sentenced"),
+        ("sentenced", "released"),
     ]
     assert rows[-1].release_kind == "exile"
     assert rows[-1].recorded_by_id == caseworker.id
@@ -80,10 +90,14 @@ def test_failure_between_the_two_writes_leaves_neither(db: Any, caseworker: User
     case.status = "charged"
     db.flush()
     with pytest.raises(DBAPIError):
-        db.execute(text("INSERT INTO status_changes (case_id, to_status, effective_on, "
-                        "precision, is_correction, recorded_at, note, public_note, source_url) "
-                        "VALUES (999999, 'charged', '2018-01-01', 'day', false, "
-                        "'2018-01-01 00:00:00', '', '', '')"))
+        db.execute(
+            text(
+                "INSERT INTO status_changes (case_id, to_status, effective_on, "
+                "precision, is_correction, recorded_at, note, public_note, source_url) "
+                "VALUES (999999, 'charged', '2018-01-01', 'day', false, "
+                "'2018-01-01 00:00:00', '', '', '')"
+            )
+        )
     db.rollback()
     db.expire_all()
     fresh = db.get(Case, case.id)

@@ -50,7 +50,7 @@ def check_change(
         raise InvalidTransition(
             f"The case is already {target.value}.", (s.value for s in allowed_next(current))
         )
-    if not is_allowed(current, target):
+    if current is not None and not is_allowed(current, target):
         raise InvalidTransition(
             f"A case that is {Status(current).value} cannot become {target.value}.",
             (s.value for s in allowed_next(current)),
@@ -72,5 +72,5 @@ def check_change(
         raise ValidationError(
             f"The date may not precede the latest change ({latest_effective_on.isoformat()}) "
             "unless it is recorded as a correction.",
-            {"effective_on": f"On or after {latest_effective_on.isoformat()}, or mark a correction."},
+            {"effective_on": f"Use {latest_effective_on} or later, or mark a correction."},
         )

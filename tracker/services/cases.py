@@ -27,18 +27,37 @@ from tracker.models import Appeal, AuditEvent, Case, StatusChange, User, utcnow
 from tracker.services import audit
 
 TEXT_FIELDS = (
-    "full_name", "name_native", "profession", "place_of_detention", "charges", "sentence",
-    "summary", "internal_notes", "health_notes", "family_contacts", "lawyer_contact",
+    "full_name",
+    "name_native",
+    "profession",
+    "place_of_detention",
+    "charges",
+    "sentence",
+    "summary",
+    "internal_notes",
+    "health_notes",
+    "family_contacts",
+    "lawyer_contact",
     "detention_address",
 )
 BOOL_FIELDS = ("is_public", "consent_publicity", "consent_photo", "consent_detention_address")
 DATE_FIELDS = ("arrested_on", "consent_publicity_on", "consent_photo_on")
 EDITABLE_FIELDS = (
-    "reference", "country", "category", *TEXT_FIELDS, *BOOL_FIELDS, *DATE_FIELDS,
-    "consent_publicity_by", "consent_photo_by", "assigned_to_id",
+    "reference",
+    "country",
+    "category",
+    *TEXT_FIELDS,
+    *BOOL_FIELDS,
+    *DATE_FIELDS,
+    "consent_publicity_by",
+    "consent_photo_by",
+    "assigned_to_id",
 )
 MAX_LENGTHS = {
-    "reference": 64, "full_name": 200, "name_native": 200, "profession": 300,
+    "reference": 64,
+    "full_name": 200,
+    "name_native": 200,
+    "profession": 300,
     "place_of_detention": 300,
 }
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -164,9 +183,7 @@ def create_case(
     session.flush()
     audit.record(session, actor, "case.create", "case", case.id, data.keys(), version=case.version)
     if data.get("arrested_on"):
-        change_status(
-            session, actor, case, Status.DETAINED, data["arrested_on"], audit_event=False
-        )
+        change_status(session, actor, case, Status.DETAINED, data["arrested_on"], audit_event=False)
     if status is not None and not (case.history and case.status == Status(status)):
         if status_on is None:
             raise ValidationError(
@@ -241,7 +258,9 @@ def change_status(
     try:
         target = Status(status)
     except ValueError:
-        raise ValidationError(f"'{status}' is not a status.", {"status": "Unknown status."}) from None
+        raise ValidationError(
+            f"'{status}' is not a status.", {"status": "Unknown status."}
+        ) from None
     try:
         kind = ReleaseKind(release_kind) if release_kind else None
     except ValueError:
@@ -261,9 +280,7 @@ def change_status(
         )
     # Lock the case row so concurrent changes queue up (PostgreSQL); SQLite's write
     # transactions already begin IMMEDIATE.
-    session.execute(
-        select(Case.id).where(Case.id == case.id).with_for_update()
-    )
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
     history = sorted(case.history, key=lambda c: (c.effective_on, c.id))
     before = [c for c in history if c.effective_on <= when.value] if is_correction else history
     current = before[-1].to_status if before else None
@@ -292,8 +309,15 @@ def change_status(
     session.flush()
     if audit_event:
         audit.record(
-            session, actor, "case.status", "case", case.id, ["status"],
-            version=case.version, from_status=current, to_status=target.value,
+            session,
+            actor,
+            "case.status",
+            "case",
+            case.id,
+            ["status"],
+            version=case.version,
+            from_status=current,
+            to_status=target.value,
         )
     if Status(case.status) in ENDING_STATUSES:
         close_appeals_of(session, actor, case)
@@ -313,8 +337,13 @@ def close_appeals_of(session: Session, actor: User | None, case: Case) -> list[A
     session.flush()
     for appeal in appeals:
         audit.record(
-            session, actor, "appeal.close", "appeal", appeal.id, ["status"],
-            reason=f"case {case.status}", case_id=case.id,
+            session,
+            actor,
+            "appeal.close",
+            "appeal",
+            appeal.id,
+            ["status"],
+            reason=f"case {case.status}",
+            case_id=case.id,
         )
     return appeals
-

@@ -49,7 +49,9 @@ def create_user(
             "A user with this email exists.", {"email": "This email is already in use."}
         )
     check_password_policy(password)
-    user = User(email=email, name=name.strip(), role=role.value, password_hash=hash_password(password))
+    user = User(
+        email=email, name=name.strip(), role=role.value, password_hash=hash_password(password)
+    )
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.create", "user", user.id, ["email", "role"], role=role.value)
