@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, text
+from sqlalchemy import ColumnElement, Integer, Select, and_, column, func, select, text
 from sqlalchemy.orm import Session
 
 from tracker.models import Case
@@ -93,7 +93,7 @@ def text_match(session: Session, q: str) -> ColumnElement[bool] | None:
         ids = text("SELECT rowid FROM cases_fts WHERE cases_fts MATCH :match").bindparams(
             match=match
         )
-        return Case.id.in_(ids.columns())
+        return Case.id.in_(ids.columns(column("rowid", Integer)))
     if dialect == "postgresql":
         tsquery = " & ".join(f"'{w}':*" for w in words)  # \w+ holds no quote or operator
         return text(f"{PG_TSVECTOR} @@ to_tsquery('simple', :tsquery)").bindparams(

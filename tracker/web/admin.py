@@ -21,6 +21,7 @@ from tracker.web.forms import (
     TokenForm,
     UserCreateForm,
     apply_errors,
+    options,
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/staff")
@@ -194,7 +195,7 @@ def revoke_token(token_id: int) -> Page:
 def audit() -> Page:
     form = AuditFilterForm(request.args)
     everyone = db.session.scalars(select(User).order_by(User.email)).all()
-    form.user.choices = [("", "Anyone"), *[(str(u.id), u.email) for u in everyone]]
+    form.user.choices = options([("", "Anyone"), *[(str(u.id), u.email) for u in everyone]])
     stmt = select(AuditEvent)
     user_id = request.args.get("user", "")
     if user_id.isdigit():

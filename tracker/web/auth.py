@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -39,6 +39,14 @@ def init_app(app: Flask) -> None:
         if user is None or not user.active or user.session_token != token:
             return None
         return user
+
+    @app.before_request
+    def _forget_per_request_caches() -> None:
+        # Flask reuses an app context that is already pushed (tests, shells), and with it `g`,
+        # where Flask-Login caches the user and Flask-WTF the CSRF token of the *previous*
+        # request's session: derive both afresh from this request.
+        g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
     app.register_blueprint(bp)
 

@@ -8,6 +8,7 @@ import pycountry
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    SelectChoice,
     DateField,
     EmailField,
     HiddenField,
@@ -43,6 +44,11 @@ CONSENT_CHOICES = [("", "—"), ("person", "The person"), ("family", "Family"), 
 ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
 
 
+def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def apply_errors(form: FlaskForm, error: ValidationError) -> None:
     """Show a service's field errors beside the fields they concern."""
     for name, message in error.field_errors.items():
@@ -71,20 +77,20 @@ class CaseForm(FlaskForm):
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     name_native = StringField("Name in native script", validators=[Length(max=200)])
     country = SelectField("Country", validators=[DataRequired()])
-    category = SelectField("Category", choices=CATEGORY_CHOICES, validators=[DataRequired()])
+    category = SelectField("Category", choices=options(CATEGORY_CHOICES), validators=[DataRequired()])
     profession = StringField("Profession", validators=[Length(max=300)])
     arrested_on = DateField("Arrested on", validators=[Optional()])
     place_of_detention = StringField("Place of detention", validators=[Length(max=300)])
     charges = TextAreaField("Charges")
     sentence = TextAreaField("Sentence")
     summary = TextAreaField("Summary")
-    assigned_to_id = SelectField("Assigned caseworker", choices=[("", "Nobody")])
+    assigned_to_id = SelectField("Assigned caseworker")
     is_public = BooleanField("Show on the public site")
     consent_publicity = BooleanField("Publicity consent recorded")
-    consent_publicity_by = SelectField("Publicity consent given by", choices=CONSENT_CHOICES)
+    consent_publicity_by = SelectField("Publicity consent given by", choices=options(CONSENT_CHOICES))
     consent_publicity_on = DateField("Publicity consent date", validators=[Optional()])
     consent_photo = BooleanField("Photo consent recorded")
-    consent_photo_by = SelectField("Photo consent given by", choices=CONSENT_CHOICES)
+    consent_photo_by = SelectField("Photo consent given by", choices=options(CONSENT_CHOICES))
     consent_photo_on = DateField("Photo consent date", validators=[Optional()])
     consent_detention_address = BooleanField("Detention address may go on solidarity mail")
     # Private: staff only.
@@ -111,8 +117,8 @@ class CaseForm(FlaskForm):
         self, *args: Any, caseworkers: list[tuple[str, str]] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", "Choose a country"), *country_choices()]
-        self.assigned_to_id.choices = [("", "Nobody"), *(caseworkers or [])]
+        self.country.choices = options([("", "Choose a country"), *country_choices()])
+        self.assigned_to_id.choices = options([("", "Nobody"), *(caseworkers or [])])
 
     def case_fields(self) -> dict[str, Any]:
         """The typed values as the case service expects them."""
@@ -129,9 +135,9 @@ DATE_NAMES = ("arrested_on", "consent_publicity_on", "consent_photo_on")
 
 class StatusForm(FlaskForm):
     status = SelectField("New status", validators=[DataRequired()])
-    release_kind = SelectField("Release kind", choices=RELEASE_KIND_CHOICES)
+    release_kind = SelectField("Release kind", choices=options(RELEASE_KIND_CHOICES))
     effective_on = DateField("Date it took effect", validators=[DataRequired()])
-    precision = SelectField("How much of the date is known", choices=PRECISION_CHOICES)
+    precision = SelectField("How much of the date is known", choices=options(PRECISION_CHOICES))
     is_correction = BooleanField("This corrects the history (the date may precede the latest change)")
     note = TextAreaField("Internal note")
     public_note = TextAreaField("Public note (shown to supporters)")
@@ -141,14 +147,14 @@ class StatusForm(FlaskForm):
 class UserCreateForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     name = StringField("Name", validators=[Length(max=200)])
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.VIEWER.value)
+    role = SelectField("Role", choices=options(ROLE_CHOICES), default=Role.VIEWER.value)
     password = PasswordField(
         "Initial password", validators=[DataRequired(), Length(min=12, max=128)]
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField("Role", choices=options(ROLE_CHOICES))
 
 
 class PasswordResetForm(FlaskForm):
@@ -163,5 +169,5 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter: changes nothing
 
-    user = SelectField("User", choices=[("", "Anyone")])
+    user = SelectField("User")
     case = StringField("Case (id or reference)", validators=[Length(max=64)])

@@ -9,7 +9,8 @@ SESSION_COOKIE_SECURE = True in instance/config.py, which forces Secure on every
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -29,8 +30,19 @@ PRIVATE_PREFIXES = ("/staff", "/login", "/logout")
 
 
 def init_app(app: Flask) -> None:
-    """Install the response hook."""
-    app.after_request(add_security_headers)
+    """Install the response hook so that it runs after every other one."""
+    # after_request hooks run in reverse order of registration; Flask-Login's (which sets the
+    # remember-me cookie) is registered earlier, so ours goes first in the list to run last.
+    app.after_request_funcs.setdefault(None, []).insert(0, add_security_headers)
+    # The session cookie is written after every after_request hook: its interface decides.
+    app.session_interface = SchemeAwareSessionInterface()
+
+
+class SchemeAwareSessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, marked Secure when the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
 def add_security_headers(response: Response) -> Response:
@@ -44,7 +56,7 @@ def add_security_headers(response: Response) -> Response:
     if request.path.startswith(PRIVATE_PREFIXES):
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
-    if request.is_secure or _force_secure():
+    if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
         cookies = headers.getlist("Set-Cookie")
         if any("secure" not in c.lower() for c in cookies):
             headers.remove("Set-Cookie")
@@ -53,8 +65,3 @@ def add_security_headers(response: Response) -> Response:
                             else cookie + "; Secure")
     return response
 
-
-def _force_secure() -> bool:
-    from flask import current_app
-
-    return bool(current_app.config.get("SESSION_COOKIE_SECURE"))

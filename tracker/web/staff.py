@@ -20,7 +20,14 @@ from tracker.services import cases as case_service
 from tracker.services.dashboard import build_dashboard
 from tracker.services.search import SORTS, CaseQuery, search_cases
 from tracker.web.access import editor_required, staff_required
-from tracker.web.forms import STATUS_CHOICES, CaseForm, StatusForm, apply_errors, country_choices
+from tracker.web.forms import (
+    STATUS_CHOICES,
+    CaseForm,
+    StatusForm,
+    apply_errors,
+    country_choices,
+    options,
+)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -188,7 +195,7 @@ def change_status(case_id: int) -> Page:
     current = record.status if record.history else None
     allowed = allowed_next(current)
     form = StatusForm()
-    form.status.choices = [(v, label) for v, label in STATUS_CHOICES if Status(v) in allowed]
+    form.status.choices = options([(v, lbl) for v, lbl in STATUS_CHOICES if Status(v) in allowed])
     status = 200
     if form.validate_on_submit():
         try:
