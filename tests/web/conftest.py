@@ -1,4 +1,8 @@
-"""Fixtures for the staff web tests: a case with a short status history."""
+"""Fixtures for the staff web tests: committed users and a case with a short history.
+
+Views roll back after a refused form; committing the fixtures first (which only releases the
+test's savepoint) keeps them alive across such a rollback.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +27,26 @@ CASE_FIELDS = {
 
 
 @pytest.fixture
+def admin(admin: User, db: Any) -> User:
+    db.commit()
+    return admin
+
+
+@pytest.fixture
+def caseworker(caseworker: User, db: Any) -> User:
+    db.commit()
+    return caseworker
+
+
+@pytest.fixture
+def viewer(viewer: User, db: Any) -> User:
+    db.commit()
+    return viewer
+
+
+@pytest.fixture
 def case(db: Any, caseworker: User) -> Case:
     record = create_case(db, caseworker, CASE_FIELDS)
     change_status(db, caseworker, record, "sentenced", dt.date(2017, 7, 1), precision="month")
-    db.flush()
+    db.commit()
     return record

@@ -84,13 +84,17 @@ class CaseForm(FlaskForm):
     charges = TextAreaField("Charges")
     sentence = TextAreaField("Sentence")
     summary = TextAreaField("Summary")
-    assigned_to_id = SelectField("Assigned caseworker")
+    assigned_to_id = SelectField("Assigned caseworker", default="")
     is_public = BooleanField("Show on the public site")
     consent_publicity = BooleanField("Publicity consent recorded")
-    consent_publicity_by = SelectField("Publicity consent given by", choices=options(CONSENT_CHOICES))
+    consent_publicity_by = SelectField(
+        "Publicity consent given by", choices=options(CONSENT_CHOICES), default=""
+    )
     consent_publicity_on = DateField("Publicity consent date", validators=[Optional()])
     consent_photo = BooleanField("Photo consent recorded")
-    consent_photo_by = SelectField("Photo consent given by", choices=options(CONSENT_CHOICES))
+    consent_photo_by = SelectField(
+        "Photo consent given by", choices=options(CONSENT_CHOICES), default=""
+    )
     consent_photo_on = DateField("Photo consent date", validators=[Optional()])
     consent_detention_address = BooleanField("Detention address may go on solidarity mail")
     # Private: staff only.
@@ -135,9 +139,13 @@ DATE_NAMES = ("arrested_on", "consent_publicity_on", "consent_photo_on")
 
 class StatusForm(FlaskForm):
     status = SelectField("New status", validators=[DataRequired()])
-    release_kind = SelectField("Release kind", choices=options(RELEASE_KIND_CHOICES))
+    release_kind = SelectField(
+        "Release kind", choices=options(RELEASE_KIND_CHOICES), default=""
+    )
     effective_on = DateField("Date it took effect", validators=[DataRequired()])
-    precision = SelectField("How much of the date is known", choices=options(PRECISION_CHOICES))
+    precision = SelectField(
+        "How much of the date is known", choices=options(PRECISION_CHOICES), default="day"
+    )
     is_correction = BooleanField("This corrects the history (the date may precede the latest change)")
     note = TextAreaField("Internal note")
     public_note = TextAreaField("Public note (shown to supporters)")
