@@ -19,7 +19,7 @@ depends_on = None
 
 PG_TSVECTOR = (
     "to_tsvector('simple'::regconfig, "
-    "reference || ' ' || full_name || ' ' || name_native || ' ' || summary)"
+    "translate(reference, '-_.', '   ') || ' ' || full_name || ' ' || name_native || ' ' || summary)"
 )
 
 SQLITE_UP = [

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Case
 
+# References split at - _ . (PostgreSQL reads "-2015" as a signed number otherwise).
 # Must match the expression of the GIN index created by migration 0002 exactly, or
 # PostgreSQL will not use the index.
 PG_TSVECTOR = (
     "to_tsvector('simple'::regconfig, "
-    "reference || ' ' || full_name || ' ' || name_native || ' ' || summary)"
+    "translate(reference, '-_.', '   ') || ' ' || full_name || ' ' || name_native || ' ' || summary)"
 )
 
 SORTS: dict[str, tuple[str, Any]] = {
