@@ -29,8 +29,14 @@ from tracker.extensions import db as _db
 
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SECRET_KEY = "e2e-secret-key"
 
@@ -78,9 +84,21 @@ def live_server(fresh_database: str, tmp_path: Path) -> Iterator[LiveServer]:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     log = (tmp_path / "gunicorn.log").open("wb")
     process = subprocess.Popen(
-        [gunicorn, "--workers", "1", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "60", "tracker:create_app()"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            gunicorn,
+            "--workers",
+            "1",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "tracker:create_app()",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", fresh_database, str(instance))
     try:

@@ -32,8 +32,9 @@ def create_case(page: Any, base: str) -> str:
     return str(page.url)
 
 
-def record_status(page: Any, case_url: str, status: str, date: str, precision: str,
-                  release_kind: str = "") -> None:
+def record_status(
+    page: Any, case_url: str, status: str, date: str, precision: str, release_kind: str = ""
+) -> None:
     page.goto(case_url + "/status")
     page.get_by_label("New status").select_option(status)
     if release_kind:
@@ -77,9 +78,7 @@ def test_caseworker_creates_a_case_records_changes_and_finds_it(
     assert page.get_by_text("Wife in contact weekly.").is_visible()
 
 
-def test_sign_out_ends_the_session(
-    live_server: Any, staff_user: dict[str, str], page: Any
-) -> None:
+def test_sign_out_ends_the_session(live_server: Any, staff_user: dict[str, str], page: Any) -> None:
     sign_in(page, live_server.url, staff_user)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login")

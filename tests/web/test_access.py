@@ -62,8 +62,11 @@ def _rule_paths(app: Flask, method: str) -> set[str]:
     paths = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/staff") and method in (rule.methods or ()):
-            paths.add(rule.rule.replace("<int:case_id>", "{case}").replace(
-                "<int:user_id>", "{user}").replace("<int:token_id>", "{token}"))
+            paths.add(
+                rule.rule.replace("<int:case_id>", "{case}")
+                .replace("<int:user_id>", "{user}")
+                .replace("<int:token_id>", "{token}")
+            )
     return paths
 
 
@@ -127,7 +130,9 @@ def test_csrf_required_on_every_post(
     login_as(client, admin)
     for url in [*POST_TABLE, "/logout"]:
         response = client.post(url.format(**ids), data={"role": "viewer", "name": "x"})
-        assert response.status_code == 400, f"POST {url} without a CSRF token: {response.status_code}"
+        assert response.status_code == 400, (
+            f"POST {url} without a CSRF token: {response.status_code}"
+        )
     anonymous = app.test_client()
     response = anonymous.post("/login", data={"email": "admin@example.org", "password": "x" * 12})
     assert response.status_code == 400
@@ -145,8 +150,11 @@ def test_security_headers_on_every_response(client: FlaskClient, admin: User) ->
         assert "'unsafe-inline'" not in csp
         assert "frame-ancestors 'none'" in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Referrer-Policy"] in ("same-origin", "no-referrer",
-                                                       "strict-origin-when-cross-origin")
+        assert response.headers["Referrer-Policy"] in (
+            "same-origin",
+            "no-referrer",
+            "strict-origin-when-cross-origin",
+        )
         response.close()
 
 
@@ -174,9 +182,14 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', token_page.text)
     assert token
     response = https.post(
-        "/login", base_url="https://localhost",
-        data={"csrf_token": token.group(1), "email": "caseworker@example.org",
-              "password": "correct-horse-battery-7", "remember": "y"},
+        "/login",
+        base_url="https://localhost",
+        data={
+            "csrf_token": token.group(1),
+            "email": "caseworker@example.org",
+            "password": "correct-horse-battery-7",
+            "remember": "y",
+        },
         headers={"Referer": "https://localhost/login"},
     )
     assert response.status_code == 302
@@ -186,6 +199,11 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(
 
 def test_no_inline_script_in_staff_pages(client: FlaskClient, admin: User, case: Case) -> None:
     login_as(client, admin)
-    for url in ("/staff", "/staff/cases", f"/staff/cases/{case.id}", f"/staff/cases/{case.id}/edit"):
+    for url in (
+        "/staff",
+        "/staff/cases",
+        f"/staff/cases/{case.id}",
+        f"/staff/cases/{case.id}/edit",
+    ):
         html = client.get(url).get_data(as_text=True)
         assert "<script>" not in html and " onclick=" not in html and "style=" not in html

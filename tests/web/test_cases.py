@@ -100,7 +100,9 @@ def test_stale_edit_is_refused_with_what_changed(
     # Saving again, having seen the message, knowingly replaces the newer text.
     again = form_values(html)
     assert again["version"] == str(case.version)
-    response = client.post(f"/staff/cases/{case.id}/edit", data={**mine, "version": again["version"]})
+    response = client.post(
+        f"/staff/cases/{case.id}/edit", data={**mine, "version": again["version"]}
+    )
     assert response.status_code == 302
     db.refresh(case)
     assert case.summary == "My edit of the summary." and case.profession == "Blogger"
@@ -118,8 +120,14 @@ def test_status_form_offers_only_allowed_moves(
         return set(re.findall(r'value="([a-z_]+)"', select_html.group(0)))
 
     assert offered() == {
-        "detained", "disappeared", "charged", "on_trial", "restricted", "released",
-        "died_in_custody", "closed",
+        "detained",
+        "disappeared",
+        "charged",
+        "on_trial",
+        "restricted",
+        "released",
+        "died_in_custody",
+        "closed",
     }  # everything but the current "sentenced"
     change_status(db, caseworker, case, "died_in_custody", dt.date(2018, 1, 1))
     db.commit()
@@ -134,8 +142,12 @@ def test_refused_status_move_is_not_recorded(
 ) -> None:
     login_as(client, caseworker)
     token = csrf_token_from(client, f"/staff/cases/{case.id}/status")
-    data = {"csrf_token": token, "status": "sentenced", "effective_on": "2019-01-01",
-            "precision": "day"}
+    data = {
+        "csrf_token": token,
+        "status": "sentenced",
+        "effective_on": "2019-01-01",
+        "precision": "day",
+    }
     response = client.post(f"/staff/cases/{case.id}/status", data=data)
     assert response.status_code == 422
     released = {**data, "status": "released", "release_kind": ""}
@@ -150,11 +162,19 @@ def test_record_status_change_and_see_the_timeline(
 ) -> None:
     login_as(client, caseworker)
     token = csrf_token_from(client, f"/staff/cases/{case.id}/status")
-    response = client.post(f"/staff/cases/{case.id}/status", data={
-        "csrf_token": token, "status": "released", "release_kind": "early_release",
-        "effective_on": "2020-10-08", "precision": "month", "note": "From the family.",
-        "public_note": "Released early and exiled.", "source_url": "https://example.org/news",
-    })
+    response = client.post(
+        f"/staff/cases/{case.id}/status",
+        data={
+            "csrf_token": token,
+            "status": "released",
+            "release_kind": "early_release",
+            "effective_on": "2020-10-08",
+            "precision": "month",
+            "note": "From the family.",
+            "public_note": "Released early and exiled.",
+            "source_url": "https://example.org/news",
+        },
+    )
     assert response.status_code == 302
     html = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert "October 2020" in html and "8 October 2020" not in html
@@ -169,9 +189,18 @@ def test_case_list_searches_names_in_both_scripts_reference_and_summary(
     client: FlaskClient, db: Any, viewer: User, caseworker: User, case: Case
 ) -> None:
     create_case(db, caseworker, {**NEW_CASE, "arrested_on": None})
-    create_case(db, caseworker, {"reference": "CN-2015-709", "full_name": "Wang Quanzhang",
-                                 "name_native": "王全璋", "country": "CN", "category": "lawyer",
-                                 "summary": "Lawyer detained in the 709 crackdown."})
+    create_case(
+        db,
+        caseworker,
+        {
+            "reference": "CN-2015-709",
+            "full_name": "Wang Quanzhang",
+            "name_native": "王全璋",
+            "country": "CN",
+            "category": "lawyer",
+            "summary": "Lawyer detained in the 709 crackdown.",
+        },
+    )
     db.commit()
     login_as(client, viewer)
 
@@ -193,16 +222,27 @@ def test_case_list_searches_names_in_both_scripts_reference_and_summary(
     assert names(country="CN") == {"Wang Quanzhang"}
     assert names(category="lawyer") == {"Wang Quanzhang"}
     assert names(public="yes") == set()
-    assert names(assigned="none", sort="name") == {"Tran Thi Nga", "Narges Mohammadi",
-                                                   "Wang Quanzhang"}
+    assert names(assigned="none", sort="name") == {
+        "Tran Thi Nga",
+        "Narges Mohammadi",
+        "Wang Quanzhang",
+    }
 
 
 def test_case_list_state_is_in_the_query_string(
     client: FlaskClient, db: Any, viewer: User, caseworker: User
 ) -> None:
     for i in range(30):
-        create_case(db, caseworker, {"reference": f"VN-{i:03}", "full_name": f"Person {i}",
-                                     "country": "VN", "category": "activist"})
+        create_case(
+            db,
+            caseworker,
+            {
+                "reference": f"VN-{i:03}",
+                "full_name": f"Person {i}",
+                "country": "VN",
+                "category": "activist",
+            },
+        )
     db.commit()
     login_as(client, viewer)
     html = client.get("/staff/cases?country=VN&sort=name").get_data(as_text=True)
@@ -219,11 +259,22 @@ def test_case_list_state_is_in_the_query_string(
 def test_dashboard_counts_attention_and_latest(
     client: FlaskClient, db: Any, viewer: User, caseworker: User, case: Case
 ) -> None:
-    old = create_case(db, caseworker, {"reference": "OLD-1", "full_name": "Long Unchanged",
-                                       "country": "VN", "category": "writer_artist"})
+    old = create_case(
+        db,
+        caseworker,
+        {
+            "reference": "OLD-1",
+            "full_name": "Long Unchanged",
+            "country": "VN",
+            "category": "writer_artist",
+        },
+    )
     old.updated_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=120)
-    create_case(db, caseworker, {"reference": "ARR-1", "full_name": "Arrest Only",
-                                 "country": "VN", "category": "student"})
+    create_case(
+        db,
+        caseworker,
+        {"reference": "ARR-1", "full_name": "Arrest Only", "country": "VN", "category": "student"},
+    )
     db.commit()
     login_as(client, viewer)
     html = client.get("/staff").get_data(as_text=True)
@@ -239,15 +290,27 @@ def test_users_page_creates_user_and_shows_token_once(
 ) -> None:
     login_as(client, admin)
     token = csrf_token_from(client, "/staff/users")
-    response = client.post("/staff/users", data={
-        "csrf_token": token, "email": "new@example.org", "name": "New", "role": "caseworker",
-        "password": "short",
-    })
+    response = client.post(
+        "/staff/users",
+        data={
+            "csrf_token": token,
+            "email": "new@example.org",
+            "name": "New",
+            "role": "caseworker",
+            "password": "short",
+        },
+    )
     assert response.status_code == 422 and "new@example.org" in response.get_data(as_text=True)
-    response = client.post("/staff/users", data={
-        "csrf_token": token, "email": "new@example.org", "name": "New", "role": "caseworker",
-        "password": "a-long-enough-passphrase",
-    })
+    response = client.post(
+        "/staff/users",
+        data={
+            "csrf_token": token,
+            "email": "new@example.org",
+            "name": "New",
+            "role": "caseworker",
+            "password": "a-long-enough-passphrase",
+        },
+    )
     assert response.status_code == 302
     user_url = response.headers["Location"]
     user_id = int(user_url.rsplit("/", 1)[1])
@@ -260,8 +323,9 @@ def test_users_page_creates_user_and_shows_token_once(
     assert response.status_code == 302
     assert db.get(User, user_id).role == "viewer"
     # The last admin keeps the role.
-    response = client.post(f"/staff/users/{admin.id}/role", data={"csrf_token": token,
-                                                                  "role": "viewer"})
+    response = client.post(
+        f"/staff/users/{admin.id}/role", data={"csrf_token": token, "role": "viewer"}
+    )
     assert response.status_code == 422 and db.get(User, admin.id).role == "admin"
 
 

@@ -60,8 +60,12 @@ def create_user() -> Page:
     if form.validate_on_submit():
         try:
             user = user_service.create_user(
-                db.session, _actor(), form.email.data or "", form.password.data or "",
-                form.role.data or "viewer", form.name.data or "",
+                db.session,
+                _actor(),
+                form.email.data or "",
+                form.password.data or "",
+                form.role.data or "viewer",
+                form.name.data or "",
             )
         except ValidationError as error:
             db.session.rollback()
@@ -205,7 +209,10 @@ def audit() -> Page:
     if case_arg:
         case = db.session.scalar(
             select(Case).where(
-                or_(Case.reference == case_arg, Case.id == (int(case_arg) if case_arg.isdigit() else -1))
+                or_(
+                    Case.reference == case_arg,
+                    Case.id == (int(case_arg) if case_arg.isdigit() else -1),
+                )
             )
         )
         case_id = case.id if case else -1
@@ -226,6 +233,12 @@ def audit() -> Page:
     ).all()
     state = {k: v for k, v in (("user", user_id), ("case", case_arg)) if v}
     return render_template(
-        "admin/audit.html", form=form, events=events, total=total, page=page,
-        pages=max(1, -(-total // AUDIT_PER_PAGE)), state=state, case=case,
+        "admin/audit.html",
+        form=form,
+        events=events,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // AUDIT_PER_PAGE)),
+        state=state,
+        case=case,
     )

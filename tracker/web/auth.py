@@ -16,9 +16,7 @@ from tracker.web.forms import ActionForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
-LOCKED_MESSAGE = (
-    "Too many failed sign-ins for this email address. Wait 15 minutes, then try again."
-)
+LOCKED_MESSAGE = "Too many failed sign-ins for this email address. Wait 15 minutes, then try again."
 FAILED_MESSAGE = "That email and password do not match an active account."
 _UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
 

@@ -8,11 +8,11 @@ import pycountry
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    SelectChoice,
     DateField,
     EmailField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -77,7 +77,9 @@ class CaseForm(FlaskForm):
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     name_native = StringField("Name in native script", validators=[Length(max=200)])
     country = SelectField("Country", validators=[DataRequired()])
-    category = SelectField("Category", choices=options(CATEGORY_CHOICES), validators=[DataRequired()])
+    category = SelectField(
+        "Category", choices=options(CATEGORY_CHOICES), validators=[DataRequired()]
+    )
     profession = StringField("Profession", validators=[Length(max=300)])
     arrested_on = DateField("Arrested on", validators=[Optional()])
     place_of_detention = StringField("Place of detention", validators=[Length(max=300)])
@@ -106,15 +108,34 @@ class CaseForm(FlaskForm):
     version = HiddenField()
 
     PUBLIC_FIELDS = (
-        "reference", "full_name", "name_native", "country", "category", "profession",
-        "arrested_on", "place_of_detention", "charges", "sentence", "summary",
+        "reference",
+        "full_name",
+        "name_native",
+        "country",
+        "category",
+        "profession",
+        "arrested_on",
+        "place_of_detention",
+        "charges",
+        "sentence",
+        "summary",
     )
     CONSENT_FIELDS = (
-        "is_public", "consent_publicity", "consent_publicity_by", "consent_publicity_on",
-        "consent_photo", "consent_photo_by", "consent_photo_on", "consent_detention_address",
+        "is_public",
+        "consent_publicity",
+        "consent_publicity_by",
+        "consent_publicity_on",
+        "consent_photo",
+        "consent_photo_by",
+        "consent_photo_on",
+        "consent_detention_address",
     )
     PRIVATE_FIELDS = (
-        "internal_notes", "health_notes", "family_contacts", "lawyer_contact", "detention_address",
+        "internal_notes",
+        "health_notes",
+        "family_contacts",
+        "lawyer_contact",
+        "detention_address",
     )
 
     def __init__(
@@ -139,14 +160,14 @@ DATE_NAMES = ("arrested_on", "consent_publicity_on", "consent_photo_on")
 
 class StatusForm(FlaskForm):
     status = SelectField("New status", validators=[DataRequired()])
-    release_kind = SelectField(
-        "Release kind", choices=options(RELEASE_KIND_CHOICES), default=""
-    )
+    release_kind = SelectField("Release kind", choices=options(RELEASE_KIND_CHOICES), default="")
     effective_on = DateField("Date it took effect", validators=[DataRequired()])
     precision = SelectField(
         "How much of the date is known", choices=options(PRECISION_CHOICES), default="day"
     )
-    is_correction = BooleanField("This corrects the history (the date may precede the latest change)")
+    is_correction = BooleanField(
+        "This corrects the history (the date may precede the latest change)"
+    )
     note = TextAreaField("Internal note")
     public_note = TextAreaField("Public note (shown to supporters)")
     source_url = URLField("Source (web address)", validators=[Optional(), URL(), Length(max=2000)])

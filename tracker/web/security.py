@@ -61,7 +61,7 @@ def add_security_headers(response: Response) -> Response:
         if any("secure" not in c.lower() for c in cookies):
             headers.remove("Set-Cookie")
             for cookie in cookies:
-                headers.add("Set-Cookie", cookie if "; secure" in cookie.lower()
-                            else cookie + "; Secure")
+                headers.add(
+                    "Set-Cookie", cookie if "; secure" in cookie.lower() else cookie + "; Secure"
+                )
     return response
-
