@@ -11,11 +11,14 @@ from tracker.services.cases import country_name
 
 def register_web(app: Flask) -> None:
     """Register every web blueprint and the template helpers."""
-    from tracker.web import auth, public
+    from tracker.web import admin, auth, public, security, staff
 
     app.register_blueprint(public.bp)
     from tracker.web import reports; app.register_blueprint(reports.bp)  # noqa: E702, I001
     auth.init_app(app)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(admin.bp)
+    security.init_app(app)
 
     app.jinja_env.filters["partial_date"] = format_partial_date
     app.jinja_env.filters["country_name"] = country_name

@@ -1,16 +1,31 @@
-"""Flask-Login wiring: sessions carry the user's session token, so sign-out revokes them."""
+"""Sign-in and sign-out; sessions carry the user's session token, so sign-out revokes them."""
 
 from __future__ import annotations
 
-from flask import Flask
+import re
+from urllib.parse import unquote, urlsplit
+
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from tracker.extensions import db, login_manager
 from tracker.models import User
+from tracker.services import users
+from tracker.web.forms import ActionForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+LOCKED_MESSAGE = "Too many failed sign-ins for this email address. Wait 15 minutes, then try again."
+FAILED_MESSAGE = "That email and password do not match an active account."
+_UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def init_app(app: Flask) -> None:
-    """Connect Flask-Login to the users table."""
+    """Connect Flask-Login to the users table and register the sign-in pages."""
     login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
@@ -22,3 +37,69 @@ def init_app(app: Flask) -> None:
         if user is None or not user.active or user.session_token != token:
             return None
         return user
+
+    @app.before_request
+    def _forget_per_request_caches() -> None:
+        # Flask reuses an app context that is already pushed (tests, shells), and with it `g`,
+        # where Flask-Login caches the user and Flask-WTF the CSRF token of the *previous*
+        # request's session: derive both afresh from this request.
+        g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+    app.register_blueprint(bp)
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None (no open redirects)."""
+    if not target or len(target) > 2000:
+        return None
+    # Decode repeatedly so encoded slashes and backslashes are judged as the browser may see them.
+    decoded = target
+    for _ in range(3):
+        decoded = unquote(decoded)
+    for candidate in (target, decoded):
+        if _UNSAFE_CHARS.search(candidate):
+            return None
+        if not candidate.startswith("/") or candidate.startswith("//"):
+            return None
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc:
+            return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    next_url = safe_next(request.values.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_url or url_for("staff.dashboard"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = next_url or ""
+    status = 200
+    if form.validate_on_submit():
+        result = users.sign_in(db.session, form.email.data or "", form.password.data or "")
+        db.session.commit()
+        if result.user is not None:
+            login_user(result.user, remember=bool(form.remember.data))
+            return redirect(safe_next(form.next.data) or url_for("staff.dashboard"))
+        form.form_errors.append(LOCKED_MESSAGE if result.locked_until else FAILED_MESSAGE)
+        status = 429 if result.locked_until else 200
+    elif request.method == "POST":
+        status = 400 if form.csrf_token.errors else 200
+    form.password.data = ""
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash("Your session form expired; please try again.", "error")
+        return redirect(url_for("staff.dashboard"))
+    users.sign_out(db.session, current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
