@@ -29,6 +29,10 @@ ROUTE_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/users/{user}": ADMIN,
     "/staff/audit": ADMIN,
     "/staff/audit?user={user}&case={case}": ADMIN,
+    "/staff/reports/releases/": READ,
+    "/staff/reports/releases/{year}": READ,
+    "/staff/reports/releases/{year}.pdf": READ,
+    "/staff/reports/releases/{year}.csv": READ,
 }
 # Every state-changing staff route, with the role it needs.
 POST_TABLE: dict[str, tuple[Any, ...]] = {
@@ -50,7 +54,7 @@ ROLES = ("anonymous", "viewer", "caseworker", "admin")
 def ids(db: Any, case: Case, admin: User, viewer: User) -> dict[str, int]:
     create_token(db, admin, viewer, "test")
     db.flush()
-    return {"case": case.id, "user": viewer.id, "token": viewer.tokens[0].id}
+    return {"case": case.id, "user": viewer.id, "token": viewer.tokens[0].id, "year": 2020}
 
 
 @pytest.fixture
@@ -66,6 +70,7 @@ def _rule_paths(app: Flask, method: str) -> set[str]:
                 rule.rule.replace("<int:case_id>", "{case}")
                 .replace("<int:user_id>", "{user}")
                 .replace("<int:token_id>", "{token}")
+                .replace("<int:year>", "{year}")
             )
     return paths
 
