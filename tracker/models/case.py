@@ -25,6 +25,9 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_status_country", "status", "country"),
         Index("ix_cases_updated_at", "updated_at"),
+        # The case list filters by category and publicity and sorts by name.
+        Index("ix_cases_category_public_name", "category", "is_public", "full_name"),
+        Index("ix_cases_full_name", "full_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
