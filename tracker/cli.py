@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate.cli import db as db_group
 
 from tracker import create_app
 from tracker.database import set_write_intent
@@ -77,6 +78,13 @@ def users_token(email: str, name: str) -> None:
     token = user_service.create_token(db.session, None, user, name)
     db.session.commit()
     click.echo(token)
+
+
+from tracker.commands import backup, cases, demo  # noqa: E402 - the groups need `cli` defined
+
+cli.add_command(cases.cases_group)
+cli.add_command(demo.demo_group)
+db_group.add_command(backup.backup_command)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""CLI command groups of the `tracker` command, registered in tracker/cli.py."""
