@@ -74,6 +74,9 @@ RELEASE_KINDS = frozenset(k.value for k in ReleaseKind)
 PRECISIONS = frozenset(p.value for p in Precision)
 URL_RE = re.compile(r"^https?://\S+$")
 CHUNK = 500
+# Core tables: executemany without the ORM's per-row bookkeeping (several times faster).
+CASES = Case.__table__
+STATUS_CHANGES = StatusChange.__table__
 
 Source = str | os.PathLike[str] | IO[str]
 # progress(phase, done, total): phase is "check" or "write" for imports, "export" for exports.
@@ -590,7 +593,7 @@ def _write(
         case_dicts = [_new_case(row, events, _free_slug(row, taken), now) for row, events in chunk]
         ids = (
             session.execute(
-                insert(Case).returning(Case.id, sort_by_parameter_order=True), case_dicts
+                insert(CASES).returning(CASES.c.id, sort_by_parameter_order=True), case_dicts
             )
             .scalars()
             .all()
@@ -601,7 +604,7 @@ def _write(
         ]
         flat = [h for hs in history for h in hs]
         if flat:
-            session.execute(insert(StatusChange), flat)
+            session.execute(insert(STATUS_CHANGES), flat)
         done += len(chunk)
         if progress is not None:
             progress("write", done, total)
@@ -620,7 +623,7 @@ def _write(
                 setattr(case, name, row.fields[name])
             if events:
                 rows = _history_dict(case.id, events, now, actor_id, old.current)
-                session.execute(insert(StatusChange), rows)
+                session.execute(insert(STATUS_CHANGES), rows)
                 case.status = events[-1].to_status
                 case.status_since = events[-1].effective_on
                 case.status_since_precision = events[-1].precision
