@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate.cli import db as db_group
 
 from tracker import create_app
 from tracker.database import set_write_intent
@@ -79,7 +80,13 @@ def users_token(email: str, name: str) -> None:
     click.echo(token)
 
 
-from tracker.commands.reports import reports as _reports; cli.add_command(_reports)  # noqa: E402, E702, I001
+# The command modules import `cli` helpers from here, so they are registered after it exists.
+from tracker.commands import backup, cases, demo, reports  # noqa: E402
+
+cli.add_command(cases.cases_group)
+cli.add_command(demo.demo_group)
+cli.add_command(reports.reports)
+db_group.add_command(backup.backup_command)
 
 
 def main() -> None:

@@ -1,1 +1,1 @@
-"""Command groups of the `tracker` CLI, one module per feature."""
+"""Command groups of the `tracker` CLI, one module per feature, registered in tracker/cli.py."""

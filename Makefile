@@ -1,0 +1,44 @@
+# make run: a working tracker with demo data; make test: the whole suite; make lint.
+# Every target is idempotent: installs are skipped while pyproject.toml is unchanged.
+
+VENV      := .venv
+BIN       := $(VENV)/bin
+INSTANCE  ?= $(or $(TRACKER_INSTANCE_PATH),instance)
+PYTHON    ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+               command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+               && { echo $$p; break; }; done)
+
+.PHONY: run test lint install install-dev
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files keyed on pyproject.toml: a changed dependency list reinstalls, nothing else does.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/tracker db upgrade
+	$(BIN)/tracker demo load
+	@$(BIN)/python -m tracker.commands.demo_admin "$(INSTANCE)"
+	@echo "Serving on http://127.0.0.1:5000 - sign in at http://127.0.0.1:5000/login with the"
+	@echo "demo admin's email and password (kept in $(INSTANCE)/demo-admin.txt). Ctrl-C stops."
+	$(BIN)/tracker run --host 127.0.0.1 --port 5000
+
+# TRACKER_TEST_DATABASE_URL (PostgreSQL) is passed through from the environment.
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check tracker tests benchmarks
+	$(BIN)/ruff format --check tracker tests benchmarks
+	$(BIN)/mypy --strict tracker/domain

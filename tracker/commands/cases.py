@@ -1,0 +1,87 @@
+"""`tracker cases import|export`: cases and their histories in and out, all or nothing."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from tracker.commands.progress import PhaseBars
+from tracker.domain.errors import ImportFailed
+from tracker.extensions import db
+from tracker.services.transfer import events_path_for, export_cases, import_cases
+
+
+@click.group("cases")
+def cases_group() -> None:
+    """Import and export cases."""
+
+
+@cases_group.command("import")
+@click.argument("cases_file", metavar="CASES.csv", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--events",
+    "events_file",
+    metavar="EVENTS.csv",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The full status history of the cases, in date order.",
+)
+@click.option("--dry-run", is_flag=True, help="Check every row and write nothing.")
+@with_appcontext
+def import_command(cases_file: str, events_file: str | None, dry_run: bool) -> None:
+    """Import cases (a CSV pair, or a JSON export); on any bad row nothing is written."""
+    bars = PhaseBars()
+    try:
+        result = import_cases(
+            db.session, None, cases_file, events_file, dry_run=dry_run, progress=bars
+        )
+    except ImportFailed as failed:
+        bars.close()
+        db.session.rollback()
+        for problem in failed.problems:
+            click.echo(problem.message, err=True)
+        click.echo(f"{len(failed.problems)} problem(s); nothing was imported.", err=True)
+        sys.exit(1)
+    bars.close()
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "Would create" if dry_run else "Created"
+    tail = " Dry run: nothing written." if dry_run else ""
+    click.echo(
+        f"{verb} {result.created}, updated {result.updated}, left {result.unchanged} unchanged "
+        f"({result.status_changes} status changes).{tail}"
+    )
+
+
+@cases_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), required=True)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The file to write; a CSV export writes the events beside it as NAME-events.csv.",
+)
+@with_appcontext
+def export_command(fmt: str, output: str) -> None:
+    """Export every case with its history; the files import back as they are."""
+    bars = PhaseBars()
+    if fmt == "csv":
+        events_path = events_path_for(output)
+        with (
+            open(output, "w", encoding="utf-8", newline="") as out,
+            open(events_path, "w", encoding="utf-8", newline="") as events_out,
+        ):
+            count = export_cases(db.session, fmt, out, events_out, progress=bars)
+        bars.close()
+        click.echo(f"Exported {count} cases to {output} and their histories to {events_path}.")
+    else:
+        with open(output, "w", encoding="utf-8") as out:
+            count = export_cases(db.session, fmt, out, progress=bars)
+        bars.close()
+        click.echo(f"Exported {count} cases with their histories to {output}.")
+    db.session.rollback()

@@ -1,0 +1,27 @@
+"""`tracker demo load`: the demo data set, only into an empty database."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from tracker.extensions import db
+from tracker.services.demo import database_is_empty, load_demo
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """Demo data."""
+
+
+@demo_group.command("load")
+@with_appcontext
+def load_command() -> None:
+    """Load the demo data set into an empty database (does nothing otherwise)."""
+    if not database_is_empty(db.session):
+        db.session.rollback()
+        click.echo("The database already holds cases; demo data not loaded.")
+        return
+    count = load_demo(db.session, None)
+    db.session.commit()
+    click.echo(f"Loaded {count} demo cases, a campaign and its appeals.")
