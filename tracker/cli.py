@@ -82,3 +82,8 @@ def users_token(email: str, name: str) -> None:
 def main() -> None:
     """Entry point for `python -m tracker`."""
     cli()
+
+
+from tracker.commands.letters import letters as _letters  # noqa: E402  (registration)
+
+cli.add_command(_letters)
