@@ -69,6 +69,10 @@ class RenderRefused(Exception):
         self.message = message
 
 
+class _Expired(BaseException):
+    """Raised by the alarm; a BaseException so no `except Exception` in a renderer swallows it."""
+
+
 class AssetFetcher(URLFetcher):
     """Serve files below the static folder for ASSET_BASE URLs; refuse everything else."""
 
@@ -147,12 +151,17 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         return
 
     def _expired(signum: int, frame: Any) -> None:
-        raise RenderRefused(f"The document took longer than {seconds:g} seconds to lay out.")
+        raise _Expired
 
     previous = signal.signal(signal.SIGALRM, _expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Fire again every 50 ms: an alarm landing in a weakref callback is only printed.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
+    except _Expired:
+        raise RenderRefused(
+            f"The document took longer than {seconds:g} seconds to lay out."
+        ) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
