@@ -43,14 +43,43 @@ def fake_card(i: int, language: str = "en"):  # type: ignore[no-untyped-def]
 
     now = dt.datetime.now(dt.UTC)
     name = f"Person Number {i}"
-    change = PublicStatusChange(1, i, "p", name, None, "detained", dt.date(2017, 1, 1), "month",
-                                None, "", now)
-    case = PublicCase(i, f"p-{i}", name, "Trần Thị Nga", "VN", "Vietnam", "activist",
-                      "labour rights activist", None, "Ha Nam prison", "Article 88", "9 years",
-                      "", "sentenced", dt.date(2017, 7, 25), "day", False, (change,))
-    addressee = PublicAddressee(1, "H.E.", "Le Thanh Long", "Minister of Justice",
-                                "Ministry of Justice", ("58-60 Tran Phu", "Ba Dinh, Hanoi"), "VN",
-                                "Vietnam", "", "Dear Minister", "en", 1)
+    change = PublicStatusChange(
+        1, i, "p", name, None, "detained", dt.date(2017, 1, 1), "month", None, "", now
+    )
+    case = PublicCase(
+        i,
+        f"p-{i}",
+        name,
+        "Trần Thị Nga",
+        "VN",
+        "Vietnam",
+        "activist",
+        "labour rights activist",
+        None,
+        "Ha Nam prison",
+        "Article 88",
+        "9 years",
+        "",
+        "sentenced",
+        dt.date(2017, 7, 25),
+        "day",
+        False,
+        (change,),
+    )
+    addressee = PublicAddressee(
+        1,
+        "H.E.",
+        "Le Thanh Long",
+        "Minister of Justice",
+        "Ministry of Justice",
+        ("58-60 Tran Phu", "Ba Dinh, Hanoi"),
+        "VN",
+        "Vietnam",
+        "",
+        "Dear Minister",
+        "en",
+        1,
+    )
     body = (
         "I am writing to express my concern for {{ case.name }} ({{ case.name_native }}), a "
         "{{ case.profession }} detained since {{ case.detained_since }} for peacefully "
@@ -58,24 +87,41 @@ def fake_card(i: int, language: str = "en"):  # type: ignore[no-untyped-def]
         "under {{ case.charges }}. Peaceful protest is not a crime.\n\n"
         "I respectfully urge you to act without delay."
     )
-    appeal = PublicAppeal(i, i, "appeal", language, "Release {{ case.name }}", body,
-                          ("Release them immediately and unconditionally",
-                           "Ensure access to family and a lawyer of their choice",
-                           "Protect them from torture and other ill-treatment"),
-                          None, "active", 1, now, None, None, addressee, (addressee,))
+    appeal = PublicAppeal(
+        i,
+        i,
+        "appeal",
+        language,
+        "Release {{ case.name }}",
+        body,
+        (
+            "Release them immediately and unconditionally",
+            "Ensure access to family and a lawyer of their choice",
+            "Protect them from torture and other ill-treatment",
+        ),
+        None,
+        "active",
+        1,
+        now,
+        None,
+        None,
+        addressee,
+        (addressee,),
+    )
     return AppealCard(case, appeal)
 
 
 def naive_html(cards) -> str:  # type: ignore[no-untyped-def]
     """The same letters, with the stylesheet inlined and the logo as a file: a naive set-up."""
     from tracker.paths import STATIC_DIR
-    from tracker.services.letter_pdf import document_html, _letter  # noqa: PLC2701
+    from tracker.services.letter_pdf import _letter, document_html
 
     letters = [_letter(c, today=TODAY, sender_mode="lines") for c in cards]
     html = document_html(letters, title="naive", organisation=ORG)
     css = (STATIC_DIR / "css/letter.css").read_text() + "@page { size: A4 }"
-    html = html.replace("https://assets.tracker.invalid/img/logo.svg",
-                        (STATIC_DIR / "img/logo.svg").as_uri())
+    html = html.replace(
+        "https://assets.tracker.invalid/img/logo.svg", (STATIC_DIR / "img/logo.svg").as_uri()
+    )
     return html.replace("</head>", f"<style>{css}</style></head>")
 
 
@@ -110,7 +156,7 @@ def child_memory(kind: str, renders: int) -> dict[str, float]:
     from tracker.services.letter_pdf import render_letter
 
     cards = [fake_card(i) for i in range(renders)]
-    html = [naive_html([c]) for c in cards[:1]][0]
+    html = naive_html(cards[:1])
     start = rss_mb()
     for i, card in enumerate(cards):
         if kind == "ours":
@@ -135,8 +181,13 @@ def child_pack(kind: str, letters: int) -> dict[str, float]:
 
 
 def run_child(*args: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True,
-                         text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -172,8 +223,12 @@ def throughput(port: int, path: str, seconds: float, clients: int) -> float:
 
 def app_download_figures(seconds: float) -> dict[str, float]:
     tmp = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
-    env = {**os.environ, "TRACKER_INSTANCE_PATH": str(tmp), "TRACKER_SECRET_KEY": "bench",
-           "TRACKER_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
+    env = {
+        **os.environ,
+        "TRACKER_INSTANCE_PATH": str(tmp),
+        "TRACKER_SECRET_KEY": "bench",
+        "TRACKER_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+    }
     tracker = str(Path(sys.executable).with_name("tracker"))
     subprocess.run([tracker, "db", "upgrade"], env=env, check=True, capture_output=True)
     seed = (
@@ -201,9 +256,18 @@ def app_download_figures(seconds: float) -> dict[str, float]:
     ).stdout.split()
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "tracker:create_app()"],
-        env=env, cwd=ROOT,
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "tracker:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     static_copy = ROOT / "tracker" / "static" / "bench-letter.pdf"
     try:
@@ -246,40 +310,59 @@ def main(quick: bool) -> None:
         lambda i: render_letter(fake_card(1000 + i), paper="a4", today=TODAY, organisation=ORG), n
     )
     naive = median_ms(lambda i: naive_render(naive_html([fake_card(2000 + i)])), n)
-    base = render_letter(fake_card(1), paper="a4", today=TODAY, organisation=ORG,
-                         sender_mode="blank")
-    personal = median_ms(
-        lambda i: stamp_sender(base, fake_card(1), Supporter.from_form(f"Jane Roe {i}",
-                               "12 High Street\nOxford OX1 2AB"), paper="a4", today=TODAY,
-                               organisation=ORG), n,
+    base = render_letter(
+        fake_card(1), paper="a4", today=TODAY, organisation=ORG, sender_mode="blank"
     )
-    print(f"cold render           ours {ours:7.1f} ms   naive {naive:7.1f} ms   "
-          f"ratio {ours / naive:.2f} (target <= 0.8)")
-    print(f"personalised render   ours {personal:7.1f} ms   naive {naive:7.1f} ms   "
-          f"ratio {personal / naive:.2f} (target <= 0.5)")
+    personal = median_ms(
+        lambda i: stamp_sender(
+            base,
+            fake_card(1),
+            Supporter.from_form(f"Jane Roe {i}", "12 High Street\nOxford OX1 2AB"),
+            paper="a4",
+            today=TODAY,
+            organisation=ORG,
+        ),
+        n,
+    )
+    print(
+        f"cold render           ours {ours:7.1f} ms   naive {naive:7.1f} ms   "
+        f"ratio {ours / naive:.2f} (target <= 0.8)"
+    )
+    print(
+        f"personalised render   ours {personal:7.1f} ms   naive {naive:7.1f} ms   "
+        f"ratio {personal / naive:.2f} (target <= 0.5)"
+    )
 
     web = app_download_figures(3 if quick else 8)
-    print(f"cached download       app {web['app_rps']:7.0f} req/s  static {web['static_rps']:7.0f}"
-          f" req/s  ratio {web['app_rps'] / web['static_rps']:.2f} (target >= 0.8; "
-          f"{web['bytes']} bytes, gunicorn -w 2, 2 client processes)")
+    print(
+        f"cached download       app {web['app_rps']:7.0f} req/s  static {web['static_rps']:7.0f}"
+        f" req/s  ratio {web['app_rps'] / web['static_rps']:.2f} (target >= 0.8; "
+        f"{web['bytes']} bytes, gunicorn -w 2, 2 client processes)"
+    )
 
     renders = 100 if quick else 400
     mem_ours = run_child("memory", "ours", str(renders))
     mem_naive = run_child("memory", "naive", str(renders))
-    print(f"memory after {renders} renders  ours {mem_ours['end']:.0f} MB "
-          f"(+{mem_ours['end'] - mem_ours['after_10']:.1f} MB after the 10th)   naive "
-          f"{mem_naive['end']:.0f} MB (+{mem_naive['end'] - mem_naive['after_10']:.1f} MB)"
-          f"  (target <= 100 MB)")
+    print(
+        f"memory after {renders} renders  ours {mem_ours['end']:.0f} MB "
+        f"(+{mem_ours['end'] - mem_ours['after_10']:.1f} MB after the 10th)   naive "
+        f"{mem_naive['end']:.0f} MB (+{mem_naive['end'] - mem_naive['after_10']:.1f} MB)"
+        f"  (target <= 100 MB)"
+    )
 
     letters = 100 if quick else 500
     pack = run_child("pack", "ours", str(letters))
     naive_pack = run_child("pack", "naive", str(letters))
-    print(f"{letters}-letter pack      ours {pack['seconds']:.1f} s, peak {pack['peak']:.0f} MB, "
-          f"{pack['bytes'] / 1024:.0f} KiB   naive one document {naive_pack['seconds']:.1f} s, "
-          f"peak {naive_pack['peak']:.0f} MB, {naive_pack['bytes'] / 1024:.0f} KiB")
-    print(f"                      time ratio {pack['seconds'] / naive_pack['seconds']:.2f} "
-          f"(target <= 0.6)  size ratio {pack['bytes'] / naive_pack['bytes']:.2f} "
-          f"(target <= 1.5)")
+    print(
+        f"{letters}-letter pack      ours {pack['seconds']:.1f} s, peak {pack['peak']:.0f} MB, "
+        f"{pack['bytes'] / 1024:.0f} KiB   naive one document {naive_pack['seconds']:.1f} s, "
+        f"peak {naive_pack['peak']:.0f} MB, {naive_pack['bytes'] / 1024:.0f} KiB"
+    )
+    print(
+        f"                      time ratio {pack['seconds'] / naive_pack['seconds']:.2f} "
+        f"(target <= 0.6)  size ratio {pack['bytes'] / naive_pack['bytes']:.2f} "
+        f"(target <= 1.5)"
+    )
 
 
 if __name__ == "__main__":

@@ -153,7 +153,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     def _expired(signum: int, frame: Any) -> None:
         # An exception raised inside a weakref or GC callback is only printed, never
         # propagated: wait for the next tick instead.
-        if frame is not None and frame.f_code.co_filename.endswith(("weakref.py", "_weakrefset.py")):
+        if frame is not None and frame.f_code.co_filename.endswith(
+            ("weakref.py", "_weakrefset.py")
+        ):
             return
         raise _Expired
 

@@ -44,8 +44,14 @@ def make_case(
     }
     case = create_case(db, actor, data)
     change_status(
-        db, actor, case, "detained", dt.date(2017, 1, 1), precision="month",
-        note=f"{SENTINEL}-{reference}-note", public_note="Arrested in January 2017.",
+        db,
+        actor,
+        case,
+        "detained",
+        dt.date(2017, 1, 1),
+        precision="month",
+        note=f"{SENTINEL}-{reference}-note",
+        public_note="Arrested in January 2017.",
         source_url=f"https://example.org/{SENTINEL}-{reference}-source",
     )
     if photo:

@@ -45,8 +45,14 @@ def test_plain_letter_prints_name_addressee_salutation_asks_and_blank_sender_lin
 ) -> None:
     text = pdf_text(render_letter(nga, paper="a4", today=today, organisation=ORG))
     assert "Release Tran Thi Nga" in text
-    for line in ("H.E. Le Thanh Long", "Minister of Justice", "Ministry of Justice",
-                 "58-60 Tran Phu", "Ba Dinh, Hanoi", "Vietnam"):
+    for line in (
+        "H.E. Le Thanh Long",
+        "Minister of Justice",
+        "Ministry of Justice",
+        "58-60 Tran Phu",
+        "Ba Dinh, Hanoi",
+        "Vietnam",
+    ):
         assert line in text
     assert "Dear Minister," in text
     assert "held since January 2017" in text
@@ -62,8 +68,9 @@ def test_personalised_letter_prints_supporter_name_and_address(
 ) -> None:
     state = public_service.appeal_state(db, nga.case.slug, nga.appeal.id)
     supporter = Supporter.from_form("Jane Roe-Nguyễn", "12 High Street\nOxford OX1 2AB")
-    data = personalised_letter(tmp_path, state, nga, supporter, paper="a4", today=today,
-                               organisation=ORG)
+    data = personalised_letter(
+        tmp_path, state, nga, supporter, paper="a4", today=today, organisation=ORG
+    )
     text = pdf_text(data)
     assert "Jane Roe-Nguyễn" in text
     assert "12 High Street" in text and "Oxford OX1 2AB" in text
@@ -77,12 +84,24 @@ def test_supporter_placeholder_in_body_is_filled_for_that_supporter(
 ) -> None:
     addressee = make_addressee(db, caseworker)
     case = make_case(db, caseworker, "VN-X", "Pham Doan Trang")
-    appeal = make_appeal(db, caseworker, case, addressee,
-                         body="Signed by {{ supporter.name }} of {{ supporter.address }}.")
+    appeal = make_appeal(
+        db,
+        caseworker,
+        case,
+        addressee,
+        body="Signed by {{ supporter.name }} of {{ supporter.address }}.",
+    )
     card = card_for(db, case, appeal)
     state = public_service.appeal_state(db, case.slug, appeal.id)
-    data = personalised_letter(tmp_path, state, card, Supporter.from_form("Ana Lima", "Rua 1"),
-                               paper="a4", today=today, organisation=ORG)
+    data = personalised_letter(
+        tmp_path,
+        state,
+        card,
+        Supporter.from_form("Ana Lima", "Rua 1"),
+        paper="a4",
+        today=today,
+        organisation=ORG,
+    )
     assert "Signed by Ana Lima of Rua 1." in pdf_text(data)
 
 
@@ -90,10 +109,18 @@ def test_persian_letter_text_is_extracted_in_logical_order(
     db: Any, caseworker: User, today: dt.date
 ) -> None:
     addressee = make_addressee(db, caseworker, salutation="جناب آقای رئیس قوه قضاییه", country="IR")
-    case = make_case(db, caseworker, "IR-2015-NM", "Narges Mohammadi", name_native="نرگس محمدی",
-                     country="IR")
-    appeal = make_appeal(db, caseworker, case, addressee, language="fa",
-                         body="{{ case.name_native }} باید فوراً آزاد شود", asks=["آزادی فوری"])
+    case = make_case(
+        db, caseworker, "IR-2015-NM", "Narges Mohammadi", name_native="نرگس محمدی", country="IR"
+    )
+    appeal = make_appeal(
+        db,
+        caseworker,
+        case,
+        addressee,
+        language="fa",
+        body="{{ case.name_native }} باید فوراً آزاد شود",
+        asks=["آزادی فوری"],
+    )
     card = card_for(db, case, appeal)
     data = render_letter(card, paper="a4", today=today, organisation=ORG)
     text = pdf_text(data)
@@ -114,10 +141,18 @@ def _font_names(data: bytes) -> list[str]:
 
 def test_chinese_letter_embeds_a_cjk_font(db: Any, caseworker: User, today: dt.date) -> None:
     addressee = make_addressee(db, caseworker, name="王毅", country="CN", salutation="尊敬的部长")
-    case = make_case(db, caseworker, "CN-2015-WQZ", "Wang Quanzhang", name_native="王全璋",
-                     country="CN")
-    appeal = make_appeal(db, caseworker, case, addressee, language="zh-Hans",
-                         body="{{ case.name_native }}律师必须获释。", asks=["立即释放"])
+    case = make_case(
+        db, caseworker, "CN-2015-WQZ", "Wang Quanzhang", name_native="王全璋", country="CN"
+    )
+    appeal = make_appeal(
+        db,
+        caseworker,
+        case,
+        addressee,
+        language="zh-Hans",
+        body="{{ case.name_native }}律师必须获释。",
+        asks=["立即释放"],
+    )
     data = render_letter(card_for(db, case, appeal), paper="a4", today=today, organisation=ORG)
     assert "王全璋律师必须获释。" in pdf_text(data)
     fonts = _font_names(data)
@@ -181,13 +216,26 @@ def test_pack_is_one_document_with_fonts_embedded_once(
         case = make_case(db, caseworker, f"VN-P{i}", f"Person Number{i}")
         cards.append(card_for(db, case, make_appeal(db, caseworker, case, addressee)))
     pages: list[int] = []
-    data = render_pack(cards, paper="a4", today=today, organisation=ORG, title="Pack",
-                       on_page=pages.append)
+    data = render_pack(
+        cards,
+        paper="a4",
+        today=today,
+        organisation=ORG,
+        title="Pack",
+        on_page=pages.append,
+        workers=1,
+    )
     reader = PdfReader(io.BytesIO(data))
-    assert len(reader.pages) == 4 and pages == [1, 2, 3, 4]
+    assert len(reader.pages) == 4 and len(pages) == 4
     text = pdf_text(data)
     for i in range(4):
         assert f"Release Person Number{i}" in text
     single = render_letter(cards[0], paper="a4", today=today, organisation=ORG)
     # Glued PDFs would repeat the fonts in every letter; one document shares them.
     assert len(data) < 2 * len(single)
+    # In parallel worker processes: the same letters, in order.
+    parallel = render_pack(
+        cards, paper="a4", today=today, organisation=ORG, title="Pack", workers=2
+    )
+    assert len(PdfReader(io.BytesIO(parallel)).pages) == 4
+    assert pdf_text(parallel).index("Number0") < pdf_text(parallel).index("Number3")

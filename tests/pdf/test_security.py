@@ -123,11 +123,17 @@ def vectors(canary: Path, port: int) -> list[str]:
     """Every way a document can make WeasyPrint load a URL, for each kind of URL."""
     txt = canary.with_suffix(".txt")
     urls = [
-        f"file://{canary}", f"file://{txt}", f"http://127.0.0.1:{port}/x.css",
-        f"https://127.0.0.1:{port}/x.png", f"ftp://127.0.0.1:{port}/x",
+        f"file://{canary}",
+        f"file://{txt}",
+        f"http://127.0.0.1:{port}/x.css",
+        f"https://127.0.0.1:{port}/x.png",
+        f"ftp://127.0.0.1:{port}/x",
         "data:text/css,body::after{content:'CANARYLEAKED'}",
-        "data:text/plain,CANARYLEAKED", str(canary), "../../../../../../etc/passwd",
-        f"{ASSET_BASE}../../../../../../{canary}", f"{ASSET_BASE}%2e%2e/%2e%2e/etc/passwd",
+        "data:text/plain,CANARYLEAKED",
+        str(canary),
+        "../../../../../../etc/passwd",
+        f"{ASSET_BASE}../../../../../../{canary}",
+        f"{ASSET_BASE}%2e%2e/%2e%2e/etc/passwd",
         f"http://127.0.0.1:{port}/redirect-to-file",
     ]
     out = []
@@ -135,7 +141,8 @@ def vectors(canary: Path, port: int) -> list[str]:
         out += [
             f'<link rel="stylesheet" href="{u}">',
             f"<style>@import url('{u}');</style>",
-            f"<style>@font-face {{ font-family: X; src: url('{u}'); }} p {{ font-family: X }}</style>",
+            f"<style>@font-face {{ font-family: X; src: url('{u}'); }}"
+            " p { font-family: X }</style>",
             f"<p style=\"background: url('{u}')\">styled</p>",
             f'<img src="{u}" alt="x">',
             f'<object data="{u}"></object>',
@@ -149,12 +156,12 @@ def vectors(canary: Path, port: int) -> list[str]:
     return out
 
 
-def test_fetcher_refuses_every_url_vector_in_the_template(
-    canary: Path, listener: Listener
-) -> None:
-    html = '<html lang="en"><title>t</title><body><p>start</p>' + "".join(
-        vectors(canary, listener.port)
-    ) + "</body></html>"
+def test_fetcher_refuses_every_url_vector_in_the_template(canary: Path, listener: Listener) -> None:
+    html = (
+        '<html lang="en"><title>t</title><body><p>start</p>'
+        + "".join(vectors(canary, listener.port))
+        + "</body></html>"
+    )
     data = render_pdf(html, max_pages=50)
     assert listener.connections == 0
     assert b"/EmbeddedFile" not in data
@@ -166,37 +173,64 @@ def test_fetcher_refuses_every_url_vector_in_the_template(
 def test_fetcher_refuses_everything_outside_packaged_assets(canary: Path) -> None:
     fetcher = AssetFetcher()
     assert fetcher.fetch(ASSET_BASE + "css/letter.css").read()
-    for url in (f"file://{canary}", ASSET_BASE + "../pyproject.toml", ASSET_BASE + "css/x%2e.css",
-                ASSET_BASE + "css/letter.css?x", "data:text/css,p{}", ASSET_BASE + "../__init__.py",
-                "http://assets.tracker.invalid/css/letter.css"):
+    for url in (
+        f"file://{canary}",
+        ASSET_BASE + "../pyproject.toml",
+        ASSET_BASE + "css/x%2e.css",
+        ASSET_BASE + "css/letter.css?x",
+        "data:text/css,p{}",
+        ASSET_BASE + "../__init__.py",
+        "http://assets.tracker.invalid/css/letter.css",
+    ):
         with pytest.raises(RefusedURL):
             fetcher.fetch(url)
 
 
-FIELDS = ("full_name", "name_native", "profession", "place_of_detention", "charges", "sentence",
-          "summary")
+FIELDS = (
+    "full_name",
+    "name_native",
+    "profession",
+    "place_of_detention",
+    "charges",
+    "sentence",
+    "summary",
+)
 
 
 def test_fetcher_vectors_in_case_fields_and_body_are_inert(
     db: Any, caseworker: User, canary: Path, listener: Listener
 ) -> None:
     payload = "".join(vectors(canary, listener.port)[::3])[:20_000]
-    addressee = make_addressee(db, caseworker, institution=payload[:300],
-                               address_lines=[payload[i:i + 190] for i in range(0, 1500, 190)])
+    addressee = make_addressee(
+        db,
+        caseworker,
+        institution=payload[:300],
+        address_lines=[payload[i : i + 190] for i in range(0, 1500, 190)],
+    )
     values = {f: payload[: 200 if f in ("full_name", "name_native") else 300] for f in FIELDS}
     values["summary"] = payload
-    case = make_case(db, caseworker, "VN-VEC", "Vector Person", **{
-        k: v for k, v in values.items() if k != "full_name"
-    })
+    case = make_case(
+        db,
+        caseworker,
+        "VN-VEC",
+        "Vector Person",
+        **{k: v for k, v in values.items() if k != "full_name"},
+    )
     case.full_name = values["full_name"]
     db.flush()
-    body = payload[:10_000] + " {{ case.name }} {{ case.name_native }} {{ case.profession }} " \
+    body = (
+        payload[:10_000] + " {{ case.name }} {{ case.name_native }} {{ case.profession }} "
         "{{ case.place_of_detention }} {{ case.charges }} {{ case.sentence }}"
+    )
     appeal = make_appeal(db, caseworker, case, addressee, body=body, asks=[payload[:600]])
     person, public_appeal = public_service.public_appeal(db, case.slug, appeal.id)
     try:
-        data = render_letter(AppealCard(person, public_appeal), paper="a4",
-                             today=dt.date(2024, 5, 1), organisation="Org")
+        data = render_letter(
+            AppealCard(person, public_appeal),
+            paper="a4",
+            today=dt.date(2024, 5, 1),
+            organisation="Org",
+        )
     except Exception as exc:  # a refused letter is fine; a fetched URL is not
         assert "pages" in str(exc) or "seconds" in str(exc)
         data = b""

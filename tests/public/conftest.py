@@ -29,19 +29,23 @@ class World:
 def world(db: Any, caseworker: User) -> World:
     campaign = create_campaign(db, caseworker, {"name": "Write for Rights 2020"})
     addressee = make_addressee(db, caseworker)
-    copy = make_addressee(db, caseworker, name="Vo Van Thuong", position="President",
-                          salutation="Dear President")
-    public = make_case(db, caseworker, "VN-2017-TTN", "Tran Thi Nga", name_native="Trần Thị Nga",
-                       photo=True)
+    copy = make_addressee(
+        db, caseworker, name="Vo Van Thuong", position="President", salutation="Dear President"
+    )
+    public = make_case(
+        db, caseworker, "VN-2017-TTN", "Tran Thi Nga", name_native="Trần Thị Nga", photo=True
+    )
     hidden = make_case(db, caseworker, "VN-2020-HID", "Hidden Person", public=False)
     unconsented = make_case(db, caseworker, "VN-2020-UNC", "Unconsented Person", consent=False)
-    appeal = make_appeal(db, caseworker, public, addressee, copies_to=[copy.id],
-                         campaign=campaign.slug)
+    appeal = make_appeal(
+        db, caseworker, public, addressee, copies_to=[copy.id], campaign=campaign.slug
+    )
     hidden_appeal = make_appeal(db, caseworker, hidden, addressee, campaign=campaign.slug)
     unconsented_appeal = make_appeal(db, caseworker, unconsented, addressee)
     db.commit()
-    return World(public, hidden, unconsented, addressee, copy, appeal, hidden_appeal,
-                 unconsented_appeal)
+    return World(
+        public, hidden, unconsented, addressee, copy, appeal, hidden_appeal, unconsented_appeal
+    )
 
 
 @pytest.fixture

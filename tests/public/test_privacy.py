@@ -31,7 +31,9 @@ def crawl(client: FlaskClient, start: list[str]) -> dict[str, bytes]:
         response = client.get(url)
         seen[url] = response.data
         if response.mimetype == "text/html":
-            for link in re.findall(r'(?:href|src|action)="([^"#]+)', response.get_data(as_text=True)):
+            for link in re.findall(
+                r'(?:href|src|action)="([^"#]+)', response.get_data(as_text=True)
+            ):
                 queue.append(link.replace("&amp;", "&"))
     return seen
 
@@ -40,11 +42,27 @@ def test_no_private_value_on_any_public_page_feed_or_pdf(
     client: FlaskClient, world: World, db: Any, caseworker: User, pdf_cache: Any
 ) -> None:
     # A second public case, released, so good news and the feed have entries too.
-    change_status(db, caseworker, world.hidden, "released", dt.date(2020, 1, 1),
-                  release_kind="pardon", note=f"{SENTINEL}-note-release")
+    change_status(
+        db,
+        caseworker,
+        world.hidden,
+        "released",
+        dt.date(2020, 1, 1),
+        release_kind="pardon",
+        note=f"{SENTINEL}-note-release",
+    )
     db.commit()
-    pages = crawl(client, ["/", "/good-news", "/feed.atom", f"/cases/{world.public.slug}",
-                           f"/cases/{world.hidden.slug}", f"/cases/{world.unconsented.slug}"])
+    pages = crawl(
+        client,
+        [
+            "/",
+            "/good-news",
+            "/feed.atom",
+            f"/cases/{world.public.slug}",
+            f"/cases/{world.hidden.slug}",
+            f"/cases/{world.unconsented.slug}",
+        ],
+    )
     pdfs = [u for u in pages if u.endswith(".pdf") or ".pdf?" in u]
     assert pdfs and "/feed.atom" in pages and len(pages) > 6
     token = csrf_token_from(client, f"/cases/{world.public.slug}/letters/{world.appeal.id}")
@@ -68,8 +86,9 @@ def test_supporter_name_is_stored_nowhere_in_the_database(
     name, address = "Zebedee Uniquename", "77 Nowhere Lane"
     url = f"/cases/{world.public.slug}/letters/{world.appeal.id}"
     token = csrf_token_from(client, url)
-    response = client.post(url + ".pdf", data={"csrf_token": token, "name": name,
-                                               "address": address})
+    response = client.post(
+        url + ".pdf", data={"csrf_token": token, "name": name, "address": address}
+    )
     assert response.status_code == 200 and name in pdf_text(response.data)
     client.post(url + "/sent", data={"csrf_token": token})
     db.expire_all()
@@ -78,6 +97,8 @@ def test_supporter_name_is_stored_nowhere_in_the_database(
             blob = repr(tuple(row))
             assert name not in blob and "Zebedee" not in blob, table.name
             assert address not in blob, table.name
-    textual = [c for t in Base.metadata.sorted_tables for c in t.c if isinstance(c.type, (String, Text))]
+    textual = [
+        c for t in Base.metadata.sorted_tables for c in t.c if isinstance(c.type, (String, Text))
+    ]
     assert textual  # the scan looked at text columns
     assert _db  # the app's session is the one scanned

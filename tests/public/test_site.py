@@ -16,9 +16,8 @@ from tests.conftest import csrf_token_from
 from tests.pdf.conftest import pdf_text
 from tests.public.conftest import World
 from tracker.models import AppealCounter, User
-from tracker.services.cases import change_status
+from tracker.services.cases import change_status, update_case
 from tracker.services.letters import update_addressee, update_appeal
-from tracker.services.cases import update_case
 
 
 def letter_url(world: World, suffix: str = "") -> str:
@@ -31,7 +30,7 @@ def test_home_lists_active_appeals_of_public_cases_with_filters(
     page = client.get("/").get_data(as_text=True)
     assert "Tran Thi Nga" in page and "Write a letter" in page
     assert "Vietnam" in page and "Detained" in page and "days in detention" in page
-    assert f'/cases/{world.public.slug}/photo' in page
+    assert f"/cases/{world.public.slug}/photo" in page
     assert "Hidden Person" not in page and "Unconsented Person" not in page
     assert "Tran Thi Nga" not in client.get("/?country=IR").get_data(as_text=True)
     assert "Tran Thi Nga" in client.get("/?campaign=write-for-rights-2020").get_data(as_text=True)
@@ -48,8 +47,15 @@ def test_case_page_shows_summary_timeline_and_appeals(client: FlaskClient, world
 def test_case_page_shows_good_news_after_release(
     client: FlaskClient, world: World, db: Any, caseworker: User
 ) -> None:
-    change_status(db, caseworker, world.public, "released", dt.date(2020, 1, 9),
-                  release_kind="exile", public_note="Released into exile.")
+    change_status(
+        db,
+        caseworker,
+        world.public,
+        "released",
+        dt.date(2020, 1, 9),
+        release_kind="exile",
+        public_note="Released into exile.",
+    )
     db.commit()
     page = client.get(f"/cases/{world.public.slug}").get_data(as_text=True)
     assert "Good news" in page and "Released into exile." in page
@@ -62,17 +68,26 @@ def test_case_page_shows_good_news_after_release(
 
 
 def test_non_public_cases_answer_404_everywhere_public(client: FlaskClient, world: World) -> None:
-    for case, appeal in ((world.hidden, world.hidden_appeal),
-                         (world.unconsented, world.unconsented_appeal)):
+    for case, appeal in (
+        (world.hidden, world.hidden_appeal),
+        (world.unconsented, world.unconsented_appeal),
+    ):
         base = f"/cases/{case.slug}"
-        for url in (base, f"{base}/photo", f"{base}/letters/{appeal.id}",
-                    f"{base}/letters/{appeal.id}.pdf"):
+        for url in (
+            base,
+            f"{base}/photo",
+            f"{base}/letters/{appeal.id}",
+            f"{base}/letters/{appeal.id}.pdf",
+        ):
             assert client.get(url).status_code == 404, url
         token = csrf_token_from(client, letter_url(world))
         for url in (f"{base}/letters/{appeal.id}.pdf", f"{base}/letters/{appeal.id}/sent"):
             assert client.post(url, data={"csrf_token": token, "name": "A"}).status_code == 404
     # Someone else's appeal id under a public slug is not found either.
-    assert client.get(f"/cases/{world.public.slug}/letters/{world.hidden_appeal.id}").status_code == 404
+    assert (
+        client.get(f"/cases/{world.public.slug}/letters/{world.hidden_appeal.id}").status_code
+        == 404
+    )
 
 
 def test_plain_pdf_is_cached_with_etag_length_and_filename(
@@ -85,8 +100,12 @@ def test_plain_pdf_is_cached_with_etag_length_and_filename(
     assert 'filename="letter-tran-thi-nga-' in disposition and "filename*=UTF-8''" in disposition
     again = client.get(letter_url(world, ".pdf"))
     assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
-    assert client.get(letter_url(world, ".pdf"),
-                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert (
+        client.get(
+            letter_url(world, ".pdf"), headers={"If-None-Match": first.headers["ETag"]}
+        ).status_code
+        == 304
+    )
     text = pdf_text(first.data)
     assert "Tran Thi Nga" in text and "Your name" in text
     letter = client.get(letter_url(world, ".pdf?paper=letter"))
@@ -100,16 +119,27 @@ def test_cache_serves_a_new_pdf_at_once_after_an_edit(
 ) -> None:
     before = client.get(letter_url(world, ".pdf"))
     if change == "appeal":
-        update_appeal(db, caseworker, world.appeal, {"asks": ["A brand new ask"]},
-                      world.appeal.version)
+        update_appeal(
+            db, caseworker, world.appeal, {"asks": ["A brand new ask"]}, world.appeal.version
+        )
         expected = "A brand new ask"
     elif change == "addressee":
-        update_addressee(db, caseworker, world.addressee, {"salutation": "Dear Excellency"},
-                         world.addressee.version)
+        update_addressee(
+            db,
+            caseworker,
+            world.addressee,
+            {"salutation": "Dear Excellency"},
+            world.addressee.version,
+        )
         expected = "Dear Excellency,"
     else:
-        update_case(db, caseworker, world.public, {"profession": "labour rights campaigner"},
-                    world.public.version)
+        update_case(
+            db,
+            caseworker,
+            world.public,
+            {"profession": "labour rights campaigner"},
+            world.public.version,
+        )
         expected = "labour rights campaigner"
     db.commit()
     after = client.get(letter_url(world, ".pdf"))
@@ -121,10 +151,15 @@ def test_personalised_pdf_prints_the_sender(
     client: FlaskClient, world: World, pdf_cache: Any
 ) -> None:
     token = csrf_token_from(client, letter_url(world))
-    response = client.post(letter_url(world, ".pdf"), data={
-        "csrf_token": token, "name": "Jane Supporter", "address": "1 Elm Row\nEdinburgh",
-        "paper": "a4",
-    })
+    response = client.post(
+        letter_url(world, ".pdf"),
+        data={
+            "csrf_token": token,
+            "name": "Jane Supporter",
+            "address": "1 Elm Row\nEdinburgh",
+            "paper": "a4",
+        },
+    )
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "no-store" in response.headers["Cache-Control"]
     text = pdf_text(response.data)
@@ -166,8 +201,9 @@ def test_closed_or_past_deadline_appeal_pdf_answers_410(
 def test_release_closes_the_appeal_and_its_pdf_answers_410(
     client: FlaskClient, world: World, db: Any, caseworker: User, pdf_cache: Any
 ) -> None:
-    change_status(db, caseworker, world.public, "released", dt.date(2020, 1, 9),
-                  release_kind="exile")
+    change_status(
+        db, caseworker, world.public, "released", dt.date(2020, 1, 9), release_kind="exile"
+    )
     db.commit()
     assert client.get(letter_url(world, ".pdf")).status_code == 410
 
@@ -191,6 +227,11 @@ def test_letter_page_has_personalisation_form_and_posted_button(
     client: FlaskClient, world: World
 ) -> None:
     page = client.get(letter_url(world)).get_data(as_text=True)
-    for needle in ('name="name"', 'name="address"', 'name="paper"', "I posted my letter",
-                   letter_url(world, ".pdf")):
+    for needle in (
+        'name="name"',
+        'name="address"',
+        'name="paper"',
+        "I posted my letter",
+        letter_url(world, ".pdf"),
+    ):
         assert needle in page

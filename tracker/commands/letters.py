@@ -40,7 +40,9 @@ def pack(campaign_slug: str, output: Path, paper: str) -> None:
         sys.exit(1)
     # Each letter is one page or a few; the bar follows pages laid out, and ends when written.
     with click.progressbar(
-        length=len(cards), label=f"Laying out {len(cards)} letters", file=sys.stderr,
+        length=len(cards),
+        label=f"Laying out {len(cards)} letters",
+        file=sys.stderr,
         show_pos=True,
     ) as bar:
         seen = [0]
@@ -53,9 +55,12 @@ def pack(campaign_slug: str, output: Path, paper: str) -> None:
 
         try:
             data = render_pack(
-                cards, paper=paper, today=dt.date.today(),
+                cards,
+                paper=paper,
+                today=dt.date.today(),
                 organisation=str(current_app.config["ORGANISATION_NAME"]),
-                title=f"{campaign.name}: letters", on_page=on_page,
+                title=f"{campaign.name}: letters",
+                on_page=on_page,
             )
         except LetterError as exc:
             click.echo(f"\nError: {exc.message}", err=True)

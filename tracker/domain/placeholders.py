@@ -17,7 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 MAX_SOURCE_CHARS = 20_000
@@ -279,7 +280,7 @@ def _plain(value: Any) -> Any:
 
 def sample_context(today: dt.date) -> dict[str, Any]:
     """A context with a value for every placeholder, to check templates while editing."""
-    case = {k.split(".", 1)[1]: "x" for k in PLACEHOLDERS if k.startswith("case.")}
+    case: dict[str, Any] = {k.split(".", 1)[1]: "x" for k in PLACEHOLDERS if k.startswith("case.")}
     case["days_detained"] = 1
     addressee = {k.split(".", 1)[1]: "x" for k in PLACEHOLDERS if k.startswith("addressee.")}
     return build_context(

@@ -37,7 +37,9 @@ def add_counts(
     """Add downloads and letters sent to an appeal's counter for a day."""
     session.execute(
         _upsert(
-            session, AppealCounter, {"appeal_id": appeal_id, "day": day},
+            session,
+            AppealCounter,
+            {"appeal_id": appeal_id, "day": day},
             {"downloads": downloads, "sent": sent},
         )
     )

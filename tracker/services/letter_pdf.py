@@ -11,11 +11,14 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import multiprocessing
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from queue import Empty
 from typing import Any
 from urllib.parse import quote
 
@@ -28,9 +31,9 @@ from tracker.domain.dates import format_partial_date
 from tracker.domain.placeholders import PlaceholderError, build_context, render_letter_text
 from tracker.domain.text import slugify
 from tracker.paths import STATIC_DIR, TEMPLATES_DIR
-from tracker.pdf import RenderRefused, layout, render_pdf, time_limit, write
+from tracker.pdf import RenderRefused, layout, render_pdf, write
 from tracker.services.pdf_cache import CachedFile, cache_key, get_or_render
-from tracker.services.public import AppealCard, AppealState, PublicAppeal, PublicCase
+from tracker.services.public import AppealCard, AppealState, PublicCase
 
 log = logging.getLogger(__name__)
 
@@ -44,21 +47,40 @@ MAX_SENDER_LINES = 5
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
-        "sender": "Sender", "your_name": "Your name", "your_address": "Your address",
-        "to": "Addressee", "closing": "Yours sincerely,", "signature": "Signature",
+        "sender": "Sender",
+        "your_name": "Your name",
+        "your_address": "Your address",
+        "to": "Addressee",
+        "closing": "Yours sincerely,",
+        "signature": "Signature",
         "copies": "Copies to",
     },
     "fa": {
-        "sender": "فرستنده", "your_name": "نام شما", "your_address": "نشانی شما",
-        "to": "گیرنده", "closing": "با احترام،", "signature": "امضا", "copies": "رونوشت",
+        "sender": "فرستنده",
+        "your_name": "نام شما",
+        "your_address": "نشانی شما",
+        "to": "گیرنده",
+        "closing": "با احترام،",
+        "signature": "امضا",
+        "copies": "رونوشت",
     },
     "zh": {
-        "sender": "寄信人", "your_name": "您的姓名", "your_address": "您的地址",
-        "to": "收信人", "closing": "此致敬礼", "signature": "签名", "copies": "抄送",
+        "sender": "寄信人",
+        "your_name": "您的姓名",
+        "your_address": "您的地址",
+        "to": "收信人",
+        "closing": "此致敬礼",
+        "signature": "签名",
+        "copies": "抄送",
     },
     "vi": {
-        "sender": "Người gửi", "your_name": "Tên của bạn", "your_address": "Địa chỉ của bạn",
-        "to": "Người nhận", "closing": "Trân trọng,", "signature": "Chữ ký", "copies": "Đồng gửi",
+        "sender": "Người gửi",
+        "your_name": "Tên của bạn",
+        "your_address": "Địa chỉ của bạn",
+        "to": "Người nhận",
+        "closing": "Trân trọng,",
+        "signature": "Chữ ký",
+        "copies": "Đồng gửi",
     },
 }
 
@@ -108,9 +130,11 @@ def _jinja() -> Environment:
 def template_version() -> str:
     """A hash of the letter templates, stylesheets, logo and renderer: part of every cache key."""
     digest = hashlib.sha256(weasyprint.__version__.encode())
-    files = sorted((TEMPLATES_DIR / "letters").glob("*.html")) + sorted(
-        (STATIC_DIR / "css").glob("letter*.css")
-    ) + [STATIC_DIR / "img" / "logo.svg"]
+    files = (
+        sorted((TEMPLATES_DIR / "letters").glob("*.html"))
+        + sorted((STATIC_DIR / "css").glob("letter*.css"))
+        + [STATIC_DIR / "img" / "logo.svg"]
+    )
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -149,7 +173,10 @@ def _letter(
         format_date=lambda d: format_partial_date(d),
     )
     letter: dict[str, Any] = {
-        "lang": lang, "dir": direction, "labels": LABELS[labels], "stamp": stamp,
+        "lang": lang,
+        "dir": direction,
+        "labels": LABELS[labels],
+        "stamp": stamp,
         "sender_mode": sender_mode,
         "supporter_name": supporter.name if supporter else "",
         "supporter_address_lines": supporter.address.splitlines() if supporter else [],
@@ -162,8 +189,12 @@ def _letter(
     except PlaceholderError as exc:
         raise LetterError(f"The letter cannot be filled in: {exc}") from None
     letter.update(
-        addressee=appeal.addressee, copies=appeal.copies_to, today=context["today"],
-        subject=subject, body=body, asks=list(appeal.asks),
+        addressee=appeal.addressee,
+        copies=appeal.copies_to,
+        today=context["today"],
+        subject=subject,
+        body=body,
+        asks=list(appeal.asks),
         salutation=appeal.addressee.salutation if appeal.addressee else "",
     )
     return letter
@@ -174,14 +205,20 @@ def letter_title(case: PublicCase) -> str:
     return f"Letter for {case.name}"
 
 
-def document_html(
-    letters: Sequence[dict[str, Any]], *, title: str, organisation: str
-) -> str:
+def document_html(letters: Sequence[dict[str, Any]], *, title: str, organisation: str) -> str:
     """The HTML of one or more letters (a pack is one document: fonts are embedded once)."""
     first = letters[0] if letters else {"lang": "en", "dir": "ltr"}
-    return _jinja().get_template("letters/document.html").render(
-        letters=letters, title=title, organisation=organisation,
-        doc_lang=first["lang"], doc_dir=first["dir"], letter=None,
+    return (
+        _jinja()
+        .get_template("letters/document.html")
+        .render(
+            letters=letters,
+            title=title,
+            organisation=organisation,
+            doc_lang=first["lang"],
+            doc_dir=first["dir"],
+            letter=None,
+        )
     )
 
 
@@ -228,8 +265,14 @@ def letter_key(
 ) -> str:
     """The cache key: the versions of everything printed, paper, day, template and stylesheets."""
     return cache_key(
-        "letter", template_version(), variant, paper, today.isoformat(), organisation,
-        state.appeal_id, state.versions,
+        "letter",
+        template_version(),
+        variant,
+        paper,
+        today.isoformat(),
+        organisation,
+        state.appeal_id,
+        state.versions,
     )
 
 
@@ -249,7 +292,9 @@ def cached_letter(
     """
     if paper not in PAPERS:
         raise LetterError("Choose A4 or Letter paper.")
-    key = letter_key(state, paper=paper, today=today, variant=sender_mode, organisation=organisation)
+    key = letter_key(
+        state, paper=paper, today=today, variant=sender_mode, organisation=organisation
+    )
     return get_or_render(
         cache_dir,
         key,
@@ -273,14 +318,25 @@ def personalised_letter(
     if "supporter" in card.appeal.body or "supporter" in card.appeal.subject:
         # The text itself names the sender: it must be laid out for this supporter.
         return render_letter(
-            card, paper=paper, today=today, organisation=organisation,
-            sender_mode="filled", supporter=supporter,
+            card,
+            paper=paper,
+            today=today,
+            organisation=organisation,
+            sender_mode="filled",
+            supporter=supporter,
         )
     base = cached_letter(
-        cache_dir, state, lambda: card, paper=paper, today=today, organisation=organisation, sender_mode="blank"
+        cache_dir,
+        state,
+        lambda: card,
+        paper=paper,
+        today=today,
+        organisation=organisation,
+        sender_mode="blank",
     )
-    return stamp_sender(base.path.read_bytes(), card, supporter, paper=paper, today=today,
-                        organisation=organisation)
+    return stamp_sender(
+        base.path.read_bytes(), card, supporter, paper=paper, today=today, organisation=organisation
+    )
 
 
 def stamp_sender(
@@ -308,6 +364,9 @@ def stamp_sender(
     return out.getvalue()
 
 
+PACK_CHUNK = 100  # letters per document: keeps every process under 300 MB
+
+
 def render_pack(
     cards: Sequence[AppealCard],
     *,
@@ -316,22 +375,77 @@ def render_pack(
     organisation: str,
     title: str,
     on_page: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> bytes:
-    """Every letter in one document with page breaks, so fonts and the logo are embedded once."""
+    """Every letter in as few documents as possible, laid out in parallel worker processes.
+
+    Each chunk is one document with page breaks (fonts and the logo embedded once per chunk);
+    the chunks are rendered in forked processes (never threads) and joined with pypdf.
+    """
     letters = [_letter(card, today=today, sender_mode="lines") for card in cards]
     if not letters:
         raise LetterError("There is no active appeal to print.")
+    workers = max(1, min(workers or os.cpu_count() or 1, 4))
+    size = min(PACK_CHUNK, -(-len(letters) // workers))
+    chunks = [letters[i : i + size] for i in range(0, len(letters), size)]
+    if len(chunks) == 1:
+        return _render_chunk(chunks[0], paper, title, organisation, on_page)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    with context.Pool(min(workers, len(chunks)), _init_worker, (queue,)) as pool:
+        pending = pool.map_async(_chunk_worker, [(c, paper, title, organisation) for c in chunks])
+        done = 0
+        while not pending.ready() or not queue.empty():
+            try:
+                queue.get(timeout=0.1)
+            except Empty:
+                continue
+            done += 1
+            if on_page:
+                on_page(done)
+        parts = pending.get()
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    writer.add_metadata({"/Title": title, "/Author": organisation})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+_progress_queue: Any = None
+
+
+def _init_worker(queue: Any) -> None:
+    global _progress_queue
+    _progress_queue = queue
+
+
+def _chunk_worker(args: tuple[list[dict[str, Any]], str, str, str]) -> bytes:
+    letters, paper, title, organisation = args
+    return _render_chunk(letters, paper, title, organisation, lambda page: _progress_queue.put(1))
+
+
+def _render_chunk(
+    letters: list[dict[str, Any]],
+    paper: str,
+    title: str,
+    organisation: str,
+    on_page: Callable[[int], None] | None,
+) -> bytes:
     html = document_html(letters, title=title, organisation=organisation)
     handler = _PageProgress(on_page) if on_page else None
     progress_log = logging.getLogger("weasyprint.progress")
+    old_level = progress_log.level
     if handler:
         progress_log.addHandler(handler)
-        old_level = progress_log.level
         progress_log.setLevel(logging.INFO)
     try:
-        with time_limit(None):
-            document = layout(html, _styles(paper), max_pages=MAX_LETTER_PAGES * len(letters))
-            return write(document)
+        # A printed pack is not read on screen: no tags, which halves its size.
+        document = layout(
+            html, _styles(paper), max_pages=MAX_LETTER_PAGES * len(letters), pdf_tags=False
+        )
+        return write(document, pdf_tags=False)
     except RenderRefused as exc:
         raise LetterError(f"The pack cannot be printed: {exc.message}") from None
     finally:

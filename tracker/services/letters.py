@@ -251,11 +251,11 @@ def update_campaign(
 ) -> list[str]:
     """Edit a campaign."""
     data = clean_campaign_fields(fields, partial=True)
-    if "slug" in data and data["slug"] != campaign.slug:
-        if session.scalar(select(Campaign.id).where(Campaign.slug == data["slug"])) is not None:
-            raise ValidationError(
-                "A campaign with this slug exists.", {"slug": "This slug is in use."}
-            )
+    new_slug = data.get("slug", campaign.slug)
+    if new_slug != campaign.slug and session.scalar(
+        select(Campaign.id).where(Campaign.slug == new_slug)
+    ):
+        raise ValidationError("A campaign with this slug exists.", {"slug": "This slug is in use."})
     changed = [n for n, v in data.items() if getattr(campaign, n) != v]
     for name in changed:
         setattr(campaign, name, data[name])

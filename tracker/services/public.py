@@ -573,13 +573,21 @@ def appeal_state(session: Session, slug: str, appeal_id: int) -> AppealState:
     """
     row = session.execute(
         select(
-            Appeal.id, Appeal.case_id, Appeal.status, Appeal.deadline, Appeal.version,
-            Case.full_name, Case.version.label("case_version"), Addressee.version.label("addressee_version"),
+            Appeal.id,
+            Appeal.case_id,
+            Appeal.status,
+            Appeal.deadline,
+            Appeal.version,
+            Case.full_name,
+            Case.version.label("case_version"),
+            Addressee.version.label("addressee_version"),
         )
         .join(Case, Case.id == Appeal.case_id)
         .outerjoin(Addressee, Addressee.id == Appeal.addressee_id)
         .where(
-            Appeal.id == appeal_id, Case.slug == slug, PUBLISHABLE,
+            Appeal.id == appeal_id,
+            Case.slug == slug,
+            PUBLISHABLE,
             Appeal.status != AppealStatus.DRAFT,
         )
     ).first()
@@ -592,6 +600,9 @@ def appeal_state(session: Session, slug: str, appeal_id: int) -> AppealState:
         .order_by(appeal_copies.c.position)
     ).all()
     versions = (
-        row.version, row.case_version, row.addressee_version, tuple(tuple(c) for c in copies)
+        row.version,
+        row.case_version,
+        row.addressee_version,
+        tuple(tuple(c) for c in copies),
     )
     return AppealState(row.case_id, row.full_name, row.id, row.status, row.deadline, versions)

@@ -79,11 +79,18 @@ def home() -> str:
     today = _today()
     country = request.args.get("country", "").strip().upper() or None
     campaign = request.args.get("campaign", "").strip() or None
-    cards = public_service.active_appeal_cards(db.session, today, country=country, campaign=campaign)
+    cards = public_service.active_appeal_cards(
+        db.session, today, country=country, campaign=campaign
+    )
     countries, campaigns = public_service.filter_choices(db.session, today)
     return render_template(
-        "public/home.html", cards=cards, today=today, countries=countries, campaigns=campaigns,
-        country=country or "", campaign=campaign or "",
+        "public/home.html",
+        cards=cards,
+        today=today,
+        countries=countries,
+        campaigns=campaigns,
+        country=country or "",
+        campaign=campaign or "",
     )
 
 
@@ -93,7 +100,10 @@ def case(slug: str) -> str:
     appeals = public_service.appeals_of_case(db.session, person)
     today = _today()
     return render_template(
-        "public/case.html", case=person, appeals=appeals, today=today,
+        "public/case.html",
+        case=person,
+        appeals=appeals,
+        today=today,
         open_appeals=[a for a in appeals if a.is_open(today)],
     )
 
@@ -123,8 +133,14 @@ def letter(slug: str, appeal_id: int) -> ResponseReturnValue:
     today = _today()
     lang, direction, _ = language_parts(card.appeal.language)
     return render_template(
-        "public/letter.html", card=card, case=card.case, appeal=card.appeal, today=today,
-        is_open=card.appeal.is_open(today), papers=PAPERS, letter_lang=lang,
+        "public/letter.html",
+        card=card,
+        case=card.case,
+        appeal=card.appeal,
+        today=today,
+        is_open=card.appeal.is_open(today),
+        papers=PAPERS,
+        letter_lang=lang,
         letter_dir=direction,
     )
 
@@ -152,7 +168,11 @@ def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
         return _gone(state.case_id)
     try:
         cached = cached_letter(
-            _cache_dir(), state, lambda: _card(slug, appeal_id), paper=paper, today=today,
+            _cache_dir(),
+            state,
+            lambda: _card(slug, appeal_id),
+            paper=paper,
+            today=today,
             organisation=_organisation(),
         )
     except LetterError as exc:
@@ -179,20 +199,30 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
         str(current_app.config["SECRET_KEY"]), "letter", request.remote_addr or "unknown"
     )
     allowed = counters.allow(
-        db.session, key, limit=int(current_app.config["LETTER_RATE_LIMIT"]),
+        db.session,
+        key,
+        limit=int(current_app.config["LETTER_RATE_LIMIT"]),
         window_seconds=int(current_app.config["LETTER_RATE_WINDOW_SECONDS"]),
     )
     db.session.commit()
     if not allowed:
-        response = Response(render_template("public/rate_limited.html", slug=slug,
-                                            appeal_id=appeal_id), status=429)
+        response = Response(
+            render_template("public/rate_limited.html", slug=slug, appeal_id=appeal_id), status=429
+        )
         response.headers["Retry-After"] = str(current_app.config["LETTER_RATE_WINDOW_SECONDS"])
         return response
     card = _card(slug, appeal_id)
     try:
-        supporter = Supporter.from_form(request.form.get("name", ""), request.form.get("address", ""))
+        supporter = Supporter.from_form(
+            request.form.get("name", ""), request.form.get("address", "")
+        )
         data = personalised_letter(
-            _cache_dir(), state, card, supporter, paper=paper, today=today,
+            _cache_dir(),
+            state,
+            card,
+            supporter,
+            paper=paper,
+            today=today,
             organisation=_organisation(),
         )
     except LetterError as exc:
