@@ -1,21 +1,37 @@
-"""HTML to PDF with WeasyPrint behind a deny-by-default URL fetcher.
+"""HTML to PDF with WeasyPrint behind a deny-by-default URL fetcher, with limits and font checks.
 
 The only URLs a document may load are the app's own packaged assets under ASSET_BASE;
-`file:`, network, data and every other URL is refused, however it is reached.
+`file:`, network, `data:` and every other URL is refused, however it is reached (stylesheet,
+`@import`, `@font-face`, inline `url()`, images, objects, SVG images, attachments). The fetcher
+never opens a connection, so redirects cannot lead anywhere. Attachments are stripped from
+every document and a PDF that still carries an embedded file is refused.
+
+A render runs under a time limit (SIGALRM in the main thread: gunicorn sync workers and CLI
+commands) and a page limit checked after layout, before the PDF is written. WeasyPrint must
+never run in threads of one process: a shared FontConfiguration corrupts memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import logging
+import shutil
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from tracker.paths import STATIC_DIR
+
+log = logging.getLogger(__name__)
 
 ASSET_BASE = "https://assets.tracker.invalid/"
 MIME_TYPES = {
@@ -29,10 +45,32 @@ MIME_TYPES = {
     ".ttf": "font/ttf",
     ".otf": "font/otf",
 }
+DEFAULT_TIME_LIMIT = 20.0  # seconds; a one-page letter takes about 0.06
+DEFAULT_MAX_PAGES = 6
+
+# The font family the letter stylesheet names for each script, with a fontconfig language
+# that needs it. WeasyPrint prints empty boxes when a script has no font, so we check.
+SCRIPT_FONTS: dict[str, tuple[str, str]] = {
+    "Latin with Vietnamese": ("vi", "Noto Serif"),
+    "Arabic script (Persian)": ("fa", "Noto Naskh Arabic"),
+    "Chinese (CJK)": ("zh-cn", "Noto Serif CJK SC"),
+}
 
 
 class RefusedURL(ValueError):
     """A document asked for a URL outside the packaged assets."""
+
+
+class RenderRefused(Exception):
+    """A document broke a render limit (time, pages) or carried forbidden content."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class _Expired(BaseException):
+    """Raised by the alarm; a BaseException so no `except Exception` in a renderer swallows it."""
 
 
 class AssetFetcher(URLFetcher):
@@ -43,9 +81,9 @@ class AssetFetcher(URLFetcher):
         self.root = root.resolve()
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if not url.startswith(ASSET_BASE) or "?" in url or "#" in url or "%" in url:
+        if not url.startswith(ASSET_BASE) or any(c in url for c in "?#%\\"):
             raise RefusedURL(f"refused URL: {url[:200]}")
-        relative = url[len(ASSET_BASE):]
+        relative = url[len(ASSET_BASE) :]
         path = (self.root / relative).resolve()
         if not path.is_relative_to(self.root) or not path.is_file():
             raise RefusedURL(f"refused URL: {url[:200]}")
@@ -53,6 +91,10 @@ class AssetFetcher(URLFetcher):
         if mime is None:
             raise RefusedURL(f"refused URL: {url[:200]}")
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+    def open(self, url: Any, data: Any = None, timeout: Any = None) -> Any:
+        # urllib's opener entry point: never used to reach the network.
+        raise RefusedURL("refused: direct open")
 
 
 @lru_cache(maxsize=1)
@@ -69,19 +111,116 @@ def stylesheet(relative_path: str) -> CSS:
     )
 
 
-def render_pdf(
+@lru_cache(maxsize=1)
+def missing_script_fonts() -> tuple[str, ...]:
+    """Scripts of letters whose declared font fontconfig cannot find (empty when all is well)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return tuple(SCRIPT_FONTS)
+    missing = []
+    for script, (lang, family) in SCRIPT_FONTS.items():
+        out = subprocess.run(  # noqa: S603  (fixed arguments, no shell)
+            [fc_list, f":lang={lang}", "family"], capture_output=True, text=True, check=False
+        ).stdout
+        families = {name.strip() for line in out.splitlines() for name in line.split(",")}
+        if family not in families:
+            missing.append(f"{script}: font '{family}' (fc-list :lang={lang})")
+    return tuple(missing)
+
+
+def warn_about_missing_fonts() -> None:
+    """Log loudly, once per process, when a letter script has no font."""
+    for problem in missing_script_fonts():
+        log.warning(
+            "No font for %s; letters in this script would print empty boxes. "
+            "Install fonts-noto-core and fonts-noto-cjk.",
+            problem,
+        )
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise RenderRefused when the block runs longer than `seconds` (main thread only)."""
+    usable = (
+        seconds
+        and threading.current_thread() is threading.main_thread()
+        and hasattr(signal, "setitimer")
+    )
+    if not usable:
+        yield
+        return
+
+    def _expired(signum: int, frame: Any) -> None:
+        # An exception raised inside a weakref or GC callback is only printed, never
+        # propagated: wait for the next tick instead.
+        if frame is not None and frame.f_code.co_filename.endswith(
+            ("weakref.py", "_weakrefset.py")
+        ):
+            return
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    # Fire again every 50 ms: an alarm landing in a weakref callback is only printed.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+    try:
+        yield
+    except _Expired:
+        raise RenderRefused(
+            f"The document took longer than {seconds:g} seconds to lay out."
+        ) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _strip_attachments(document: Document) -> None:
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+
+
+def layout(
     html: str,
     stylesheets: Sequence[str] = (),
     *,
     pdf_tags: bool = True,
+    max_pages: int = DEFAULT_MAX_PAGES,
     **options: Any,
-) -> bytes:
-    """Render trusted-template HTML to PDF bytes; only packaged assets can be loaded."""
-    document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher())
-    return document.write_pdf(
+) -> Document:
+    """Lay out trusted-template HTML; refuse documents longer than `max_pages`."""
+    document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher()).render(
         stylesheets=[stylesheet(s) for s in stylesheets],
         font_config=font_config(),
         presentational_hints=False,
         pdf_tags=pdf_tags,
         **options,
     )
+    if len(document.pages) > max_pages:
+        raise RenderRefused(
+            f"The document has {len(document.pages)} pages; at most {max_pages} are allowed."
+        )
+    _strip_attachments(document)
+    return document
+
+
+def write(document: Document, *, pdf_tags: bool = True) -> bytes:
+    """Write a laid-out document; refuse it if it somehow embeds a file."""
+    data: bytes = document.write_pdf(pdf_tags=pdf_tags, presentational_hints=False)
+    if b"/EmbeddedFile" in data:
+        raise RenderRefused("The document tried to embed a file.")
+    return data
+
+
+def render_pdf(
+    html: str,
+    stylesheets: Sequence[str] = (),
+    *,
+    pdf_tags: bool = True,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    seconds: float | None = DEFAULT_TIME_LIMIT,
+    **options: Any,
+) -> bytes:
+    """Render trusted-template HTML to PDF bytes within the limits; only assets load."""
+    with time_limit(seconds):
+        document = layout(html, stylesheets, pdf_tags=pdf_tags, max_pages=max_pages, **options)
+        return write(document, pdf_tags=pdf_tags)

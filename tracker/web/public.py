@@ -1,12 +1,259 @@
-"""The supporter site: active appeals, case pages, letters, good news."""
+"""The supporter site: active appeals, case pages, letters as PDFs, good news, the feed.
+
+Every view works on the frozen objects of services.public; a case that is not public and
+consented answers 404 everywhere here.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import datetime as dt
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from tracker.domain.errors import NotFound
+from tracker.extensions import db
+from tracker.pdf import warn_about_missing_fonts
+from tracker.services import counters
+from tracker.services import public as public_service
+from tracker.services.letter_pdf import (
+    PAPERS,
+    LetterError,
+    Supporter,
+    cached_letter,
+    content_disposition,
+    language_parts,
+    personalised_letter,
+)
+from tracker.services.public import AppealCard
 
 bp = Blueprint("public", __name__)
 
 
+@bp.record_once
+def _on_register(state: Any) -> None:
+    state.app.config.setdefault("LETTER_RATE_LIMIT", 20)
+    state.app.config.setdefault("LETTER_RATE_WINDOW_SECONDS", 600)
+    state.app.config.setdefault("COUNTER_FLUSH_SECONDS", 10.0)
+    state.app.config.setdefault("LETTER_CACHE_MAX_AGE", 300)
+    warn_about_missing_fonts()
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _organisation() -> str:
+    return str(current_app.config["ORGANISATION_NAME"])
+
+
+def _cache_dir() -> str:
+    return str(current_app.config["PDF_CACHE_DIR"])
+
+
+def _or_404(fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except NotFound:
+        abort(404)
+
+
+@bp.errorhandler(404)
+def _not_found(error: Any) -> ResponseReturnValue:
+    return render_template("public/not_found.html"), 404
+
+
 @bp.get("/")
 def home() -> str:
-    return render_template("public/home.html")
+    today = _today()
+    country = request.args.get("country", "").strip().upper() or None
+    campaign = request.args.get("campaign", "").strip() or None
+    cards = public_service.active_appeal_cards(
+        db.session, today, country=country, campaign=campaign
+    )
+    countries, campaigns = public_service.filter_choices(db.session, today)
+    return render_template(
+        "public/home.html",
+        cards=cards,
+        today=today,
+        countries=countries,
+        campaigns=campaigns,
+        country=country or "",
+        campaign=campaign or "",
+    )
+
+
+@bp.get("/cases/<slug>")
+def case(slug: str) -> str:
+    person = _or_404(public_service.public_case, db.session, slug)
+    appeals = public_service.appeals_of_case(db.session, person)
+    today = _today()
+    return render_template(
+        "public/case.html",
+        case=person,
+        appeals=appeals,
+        today=today,
+        open_appeals=[a for a in appeals if a.is_open(today)],
+    )
+
+
+@bp.get("/cases/<slug>/photo")
+def photo(slug: str) -> Response:
+    data, mime = _or_404(public_service.case_photo, db.session, slug)
+    response = Response(data, mimetype=mime)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _card(slug: str, appeal_id: int) -> AppealCard:
+    person, appeal = _or_404(public_service.public_appeal, db.session, slug, appeal_id)
+    return AppealCard(person, appeal)
+
+
+def _gone(card_case_id: int) -> ResponseReturnValue:
+    others = public_service.other_open_cards(db.session, _today(), card_case_id)
+    return render_template("public/letter_gone.html", others=others, today=_today()), 410
+
+
+@bp.get("/cases/<slug>/letters/<int:appeal_id>")
+def letter(slug: str, appeal_id: int) -> ResponseReturnValue:
+    card = _card(slug, appeal_id)
+    today = _today()
+    lang, direction, _ = language_parts(card.appeal.language)
+    return render_template(
+        "public/letter.html",
+        card=card,
+        case=card.case,
+        appeal=card.appeal,
+        today=today,
+        is_open=card.appeal.is_open(today),
+        papers=PAPERS,
+        letter_lang=lang,
+        letter_dir=direction,
+    )
+
+
+def _paper() -> str:
+    paper = (request.values.get("paper") or "a4").lower()
+    if paper not in PAPERS:
+        abort(400)
+    return paper
+
+
+def _count_download(appeal_id: int) -> None:
+    counters.downloads.add(appeal_id, _today())
+    if counters.downloads.due(float(current_app.config["COUNTER_FLUSH_SECONDS"])):
+        counters.downloads.flush(db.session)
+        db.session.commit()
+
+
+@bp.get("/cases/<slug>/letters/<int:appeal_id>.pdf")
+def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
+    paper = _paper()
+    state = _or_404(public_service.appeal_state, db.session, slug, appeal_id)
+    today = _today()
+    if not state.is_open(today):
+        return _gone(state.case_id)
+    try:
+        cached = cached_letter(
+            _cache_dir(),
+            state,
+            lambda: _card(slug, appeal_id),
+            paper=paper,
+            today=today,
+            organisation=_organisation(),
+        )
+    except LetterError as exc:
+        return render_template("public/letter_error.html", message=exc.message), 422
+    _count_download(appeal_id)
+    # A letter is tens of kilobytes: reading it whole is cheaper than a file wrapper.
+    response = Response(cached.path.read_bytes(), mimetype="application/pdf")
+    response.set_etag(cached.etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = int(current_app.config["LETTER_CACHE_MAX_AGE"])
+    response.make_conditional(request)
+    response.headers["Content-Disposition"] = content_disposition(state.case_name, appeal_id, paper)
+    return response
+
+
+@bp.post("/cases/<slug>/letters/<int:appeal_id>.pdf")
+def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
+    paper = _paper()
+    state = _or_404(public_service.appeal_state, db.session, slug, appeal_id)
+    today = _today()
+    if not state.is_open(today):
+        return _gone(state.case_id)
+    key = counters.client_key(
+        str(current_app.config["SECRET_KEY"]), "letter", request.remote_addr or "unknown"
+    )
+    allowed = counters.allow(
+        db.session,
+        key,
+        limit=int(current_app.config["LETTER_RATE_LIMIT"]),
+        window_seconds=int(current_app.config["LETTER_RATE_WINDOW_SECONDS"]),
+    )
+    db.session.commit()
+    if not allowed:
+        response = Response(
+            render_template("public/rate_limited.html", slug=slug, appeal_id=appeal_id), status=429
+        )
+        response.headers["Retry-After"] = str(current_app.config["LETTER_RATE_WINDOW_SECONDS"])
+        return response
+    card = _card(slug, appeal_id)
+    try:
+        supporter = Supporter.from_form(
+            request.form.get("name", ""), request.form.get("address", "")
+        )
+        data = personalised_letter(
+            _cache_dir(),
+            state,
+            card,
+            supporter,
+            paper=paper,
+            today=today,
+            organisation=_organisation(),
+        )
+    except LetterError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id))
+    counters.add_counts(db.session, appeal_id, today, downloads=1)
+    db.session.commit()
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(state.case_name, appeal_id, paper)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/cases/<slug>/letters/<int:appeal_id>/sent")
+def letter_sent(slug: str, appeal_id: int) -> ResponseReturnValue:
+    state = _or_404(public_service.appeal_state, db.session, slug, appeal_id)
+    counters.add_counts(db.session, state.appeal_id, _today(), sent=1)
+    db.session.commit()
+    flash("Thank you for posting your letter. Every letter counts.", "success")
+    return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id) + "#sent")
+
+
+@bp.get("/good-news")
+def good_news() -> str:
+    releases = public_service.good_news(db.session)
+    return render_template("public/good_news.html", releases=releases)
+
+
+@bp.get("/feed.atom")
+def feed() -> Response:
+    changes = public_service.public_changes(db.session, limit=50)
+    updated = max((c.recorded_at for c in changes), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    body = render_template("public/feed.xml", changes=changes, updated=updated)
+    return Response(body, mimetype="application/atom+xml")

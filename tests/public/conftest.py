@@ -1,0 +1,56 @@
+"""Fixtures for the supporter site: a small world of public and non-public cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.pdf.factory import make_addressee, make_appeal, make_case
+from tracker.models import Addressee, Appeal, Case, User
+from tracker.services.letters import create_campaign
+
+
+@dataclass
+class World:
+    public: Case
+    hidden: Case
+    unconsented: Case
+    addressee: Addressee
+    copy: Addressee
+    appeal: Appeal
+    hidden_appeal: Appeal
+    unconsented_appeal: Appeal
+
+
+@pytest.fixture
+def world(db: Any, caseworker: User) -> World:
+    campaign = create_campaign(db, caseworker, {"name": "Write for Rights 2020"})
+    addressee = make_addressee(db, caseworker)
+    copy = make_addressee(
+        db, caseworker, name="Vo Van Thuong", position="President", salutation="Dear President"
+    )
+    public = make_case(
+        db, caseworker, "VN-2017-TTN", "Tran Thi Nga", name_native="Trần Thị Nga", photo=True
+    )
+    hidden = make_case(db, caseworker, "VN-2020-HID", "Hidden Person", public=False)
+    unconsented = make_case(db, caseworker, "VN-2020-UNC", "Unconsented Person", consent=False)
+    appeal = make_appeal(
+        db, caseworker, public, addressee, copies_to=[copy.id], campaign=campaign.slug
+    )
+    hidden_appeal = make_appeal(db, caseworker, hidden, addressee, campaign=campaign.slug)
+    unconsented_appeal = make_appeal(db, caseworker, unconsented, addressee)
+    db.commit()
+    return World(
+        public, hidden, unconsented, addressee, copy, appeal, hidden_appeal, unconsented_appeal
+    )
+
+
+@pytest.fixture
+def pdf_cache(app: Flask, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A PDF cache of this test's own, and downloads counted at once."""
+    monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(tmp_path / "pdf-cache"))
+    monkeypatch.setitem(app.config, "COUNTER_FLUSH_SECONDS", 0.0)
+    return tmp_path / "pdf-cache"

@@ -1,0 +1,72 @@
+"""`tracker letters pack`: every active appeal of a campaign in one printable PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from tracker.domain.errors import NotFound
+from tracker.extensions import db
+from tracker.services import letters as letter_service
+from tracker.services import public as public_service
+from tracker.services.letter_pdf import PAPERS, LetterError, render_pack
+
+
+@click.group()
+def letters() -> None:
+    """Appeal letters."""
+
+
+@letters.command("pack")
+@click.option("--campaign", "campaign_slug", required=True, help="The campaign's slug.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True)
+@with_appcontext
+def pack(campaign_slug: str, output: Path, paper: str) -> None:
+    """Every active appeal of a campaign in ONE PDF (fonts embedded once), with a progress bar."""
+    try:
+        campaign = letter_service.campaign_by_slug(db.session, campaign_slug)
+    except NotFound as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(1)
+    cards = public_service.active_campaign_appeals(db.session, campaign.slug)
+    if not cards:
+        click.echo(f"Error: campaign '{campaign.slug}' has no active public appeal.", err=True)
+        sys.exit(1)
+    # Each letter is one page or a few; the bar follows pages laid out, and ends when written.
+    with click.progressbar(
+        length=len(cards),
+        label=f"Laying out {len(cards)} letters",
+        file=sys.stderr,
+        show_pos=True,
+    ) as bar:
+        seen = [0]
+
+        def on_page(page: int) -> None:
+            step = min(page, len(cards)) - seen[0]
+            if step > 0:
+                bar.update(step)
+                seen[0] += step
+
+        try:
+            data = render_pack(
+                cards,
+                paper=paper,
+                today=dt.date.today(),
+                organisation=str(current_app.config["ORGANISATION_NAME"]),
+                title=f"{campaign.name}: letters",
+                on_page=on_page,
+            )
+        except LetterError as exc:
+            click.echo(f"\nError: {exc.message}", err=True)
+            sys.exit(1)
+        bar.update(len(cards) - seen[0])
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(output)
+    click.echo(f"Wrote {len(cards)} letters ({len(data) // 1024} KiB) to {output}")

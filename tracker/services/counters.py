@@ -1,0 +1,113 @@
+"""Anonymous counters (downloads and letters sent per appeal and day) and shared rate limits.
+
+Nothing personal is stored: counters are numbers per appeal and day, and a rate-limit key is a
+keyed hash of the client address, kept only for the current window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import threading
+import time
+from collections import Counter
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from tracker.models import AppealCounter, RateLimitHit, utcnow
+
+
+def _upsert(session: Session, table: type, keys: dict[str, object], increments: dict[str, int]):  # type: ignore[no-untyped-def]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table).values(**keys, **increments)
+    column = table.__table__.c  # type: ignore[attr-defined]
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: column[name] + getattr(stmt.excluded, name) for name in increments},
+    )
+
+
+def add_counts(
+    session: Session, appeal_id: int, day: dt.date, *, downloads: int = 0, sent: int = 0
+) -> None:
+    """Add downloads and letters sent to an appeal's counter for a day."""
+    session.execute(
+        _upsert(
+            session,
+            AppealCounter,
+            {"appeal_id": appeal_id, "day": day},
+            {"downloads": downloads, "sent": sent},
+        )
+    )
+
+
+def counts_of(session: Session, appeal_id: int) -> dict[str, int]:
+    """Total downloads and letters sent for an appeal."""
+    rows = session.execute(
+        select(AppealCounter.downloads, AppealCounter.sent).where(
+            AppealCounter.appeal_id == appeal_id
+        )
+    ).all()
+    return {"downloads": sum(r.downloads for r in rows), "sent": sum(r.sent for r in rows)}
+
+
+class DownloadTally:
+    """Downloads counted in memory and written at most every `interval` seconds.
+
+    A cached PDF is served at static-file speed; a database write per download would not be.
+    A process that dies loses at most `interval` seconds of anonymous counts.
+    """
+
+    def __init__(self) -> None:
+        self._pending: Counter[tuple[int, dt.date]] = Counter()
+        self._last_flush = time.monotonic()
+        self._lock = threading.Lock()
+
+    def add(self, appeal_id: int, day: dt.date) -> None:
+        with self._lock:
+            self._pending[(appeal_id, day)] += 1
+
+    def due(self, interval: float) -> bool:
+        return bool(self._pending) and time.monotonic() - self._last_flush >= interval
+
+    def flush(self, session: Session) -> int:
+        """Write pending counts (the caller commits); returns how many were written."""
+        with self._lock:
+            pending, self._pending = self._pending, Counter()
+            self._last_flush = time.monotonic()
+        for (appeal_id, day), n in sorted(pending.items()):
+            add_counts(session, appeal_id, day, downloads=n)
+        return sum(pending.values())
+
+
+downloads = DownloadTally()
+
+
+def client_key(secret: str, scope: str, address: str) -> str:
+    """A rate-limit key for a client address that does not store the address."""
+    digest = hmac.new(secret.encode(), f"{scope}:{address}".encode(), hashlib.sha256)
+    return f"{scope}:{digest.hexdigest()[:40]}"
+
+
+def allow(session: Session, key: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one hit for `key` in the current window; False once more than `limit` were made."""
+    now = utcnow()
+    start = dt.datetime.fromtimestamp(
+        int(now.timestamp()) // window_seconds * window_seconds, tz=dt.UTC
+    )
+    session.execute(
+        delete(RateLimitHit).where(RateLimitHit.window_start < start - dt.timedelta(days=1))
+    )
+    session.execute(
+        _upsert(session, RateLimitHit, {"key": key, "window_start": start}, {"count": 1})
+    )
+    count = session.scalar(
+        select(RateLimitHit.count).where(
+            RateLimitHit.key == key, RateLimitHit.window_start == start
+        )
+    )
+    return (count or 0) <= limit

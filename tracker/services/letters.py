@@ -1,0 +1,437 @@
+"""Create and edit addressees, campaigns and appeals; check letter templates for the editor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.domain.dates import parse_iso_date
+from tracker.domain.errors import NotFound, StaleEdit, ValidationError
+from tracker.domain.placeholders import PLACEHOLDERS, PlaceholderError, check_letter_text
+from tracker.domain.text import slugify
+from tracker.domain.vocabulary import AppealKind, AppealStatus
+from tracker.models import Addressee, Appeal, Campaign, Case, User, appeal_copies, utcnow
+from tracker.services import audit
+
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_ASKS = 12
+MAX_ASK_CHARS = 600
+MAX_ADDRESS_LINES = 8
+
+ADDRESSEE_FIELDS = (
+    "honorific",
+    "name",
+    "position",
+    "institution",
+    "address_lines",
+    "country",
+    "email",
+    "salutation",
+    "language",
+)
+CAMPAIGN_FIELDS = ("name", "slug", "description", "starts_on", "ends_on", "letter_target")
+APPEAL_FIELDS = (
+    "kind",
+    "language",
+    "addressee_id",
+    "copies_to",
+    "subject",
+    "body",
+    "asks",
+    "deadline",
+    "status",
+    "campaign",
+)
+_TEXT_LIMITS = {
+    "honorific": 50,
+    "name": 200,
+    "position": 200,
+    "institution": 300,
+    "email": 254,
+    "salutation": 200,
+    "subject": 300,
+    "description": 5000,
+    "body": 20_000,
+}
+
+
+def list_placeholders() -> dict[str, str]:
+    """Every placeholder a subject or body may use, with what it holds."""
+    return dict(PLACEHOLDERS)
+
+
+def _raise_if(errors: Mapping[str, str]) -> None:
+    if errors:
+        first = next(iter(errors))
+        raise ValidationError(f"{first}: {errors[first]}", errors)
+
+
+def _unknown(fields: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValidationError(
+            "Unknown fields: " + ", ".join(unknown), {n: "Unknown field." for n in unknown}
+        )
+
+
+def _text(name: str, value: Any, errors: dict[str, str]) -> str:
+    text = "" if value is None else str(value).strip()
+    limit = _TEXT_LIMITS.get(name)
+    if limit and len(text) > limit:
+        errors[name] = f"At most {limit} characters."
+    return text
+
+
+def _lines(name: str, value: Any, errors: dict[str, str], limit: int, chars: int) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, (list, tuple)):
+        errors[name] = "Give a list of lines."
+        return []
+    lines = [str(v).strip() for v in value if str(v).strip()]
+    if len(lines) > limit:
+        errors[name] = f"At most {limit} lines."
+    elif any(len(line) > chars for line in lines):
+        errors[name] = f"At most {chars} characters per line."
+    return lines
+
+
+def _date(name: str, value: Any, errors: dict[str, str]) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_iso_date(str(value))
+    except ValueError as exc:
+        errors[name] = str(exc)
+        return None
+
+
+def _country(value: Any, errors: dict[str, str]) -> str:
+    code = str(value or "").strip().upper()
+    if code and pycountry.countries.get(alpha_2=code) is None:
+        errors["country"] = f"'{value}' is not an ISO 3166-1 alpha-2 country code."
+    return code
+
+
+def _language(value: Any, errors: dict[str, str]) -> str:
+    text = str(value or "").strip() or "en"
+    if not LANGUAGE_RE.match(text):
+        errors["language"] = "Use a BCP 47 language tag such as en, fa or zh-Hans."
+    return text
+
+
+# -- addressees ---------------------------------------------------------------------------------
+
+
+def clean_addressee_fields(fields: Mapping[str, Any], partial: bool = False) -> dict[str, Any]:
+    """Validate and normalise addressee fields; raise ValidationError listing every bad field."""
+    _unknown(fields, ADDRESSEE_FIELDS)
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "address_lines":
+            out[name] = _lines(name, value, errors, MAX_ADDRESS_LINES, 200)
+        elif name == "country":
+            out[name] = _country(value, errors)
+        elif name == "language":
+            out[name] = _language(value, errors)
+        else:
+            out[name] = _text(name, value, errors)
+            if name == "email" and out[name] and not EMAIL_RE.match(out[name]):
+                errors[name] = "Not an email address."
+    for required in ("name", "country"):
+        if (not partial or required in out) and not out.get(required) and required not in errors:
+            errors[required] = "This field is required."
+    _raise_if(errors)
+    return out
+
+
+def create_addressee(session: Session, actor: User | None, fields: Mapping[str, Any]) -> Addressee:
+    """Add an official to the directory."""
+    data = clean_addressee_fields(fields)
+    addressee = Addressee(**data)
+    session.add(addressee)
+    session.flush()
+    audit.record(session, actor, "addressee.create", "addressee", addressee.id, data.keys())
+    return addressee
+
+
+def update_addressee(
+    session: Session,
+    actor: User | None,
+    addressee: Addressee,
+    fields: Mapping[str, Any],
+    expected_version: int,
+) -> list[str]:
+    """Edit an addressee made from `expected_version`; every letter using it changes."""
+    if addressee.version != expected_version:
+        raise StaleEdit("Someone else saved this addressee after you opened it.", addressee.version)
+    data = clean_addressee_fields(fields, partial=True)
+    changed = [n for n, v in data.items() if getattr(addressee, n) != v]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(addressee, name, data[name])
+    addressee.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "addressee.update",
+        "addressee",
+        addressee.id,
+        changed,
+        version=addressee.version,
+    )
+    return changed
+
+
+# -- campaigns ----------------------------------------------------------------------------------
+
+
+def clean_campaign_fields(fields: Mapping[str, Any], partial: bool = False) -> dict[str, Any]:
+    """Validate and normalise campaign fields."""
+    _unknown(fields, CAMPAIGN_FIELDS)
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in ("starts_on", "ends_on"):
+            out[name] = _date(name, value, errors)
+        elif name == "letter_target":
+            try:
+                out[name] = int(value or 0)
+                if out[name] < 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors[name] = "Give a whole number, 0 or more."
+        elif name == "slug":
+            out[name] = str(value or "").strip().lower()
+            if out[name] and not SLUG_RE.match(out[name]):
+                errors[name] = "Use lower-case letters, digits and '-'."
+        else:
+            out[name] = _text(name, value, errors)
+    if not partial and not out.get("slug") and out.get("name"):
+        out["slug"] = slugify(out["name"])
+    for required in ("name", "slug"):
+        if (not partial or required in out) and not out.get(required) and required not in errors:
+            errors[required] = "This field is required."
+    starts, ends = out.get("starts_on"), out.get("ends_on")
+    if starts and ends and ends < starts:
+        errors["ends_on"] = "The end comes before the start."
+    _raise_if(errors)
+    return out
+
+
+def create_campaign(session: Session, actor: User | None, fields: Mapping[str, Any]) -> Campaign:
+    """Add a campaign."""
+    data = clean_campaign_fields(fields)
+    if session.scalar(select(Campaign.id).where(Campaign.slug == data["slug"])) is not None:
+        raise ValidationError("A campaign with this slug exists.", {"slug": "This slug is in use."})
+    campaign = Campaign(**data)
+    session.add(campaign)
+    session.flush()
+    audit.record(session, actor, "campaign.create", "campaign", campaign.id, data.keys())
+    return campaign
+
+
+def update_campaign(
+    session: Session, actor: User | None, campaign: Campaign, fields: Mapping[str, Any]
+) -> list[str]:
+    """Edit a campaign."""
+    data = clean_campaign_fields(fields, partial=True)
+    new_slug = data.get("slug", campaign.slug)
+    if new_slug != campaign.slug and session.scalar(
+        select(Campaign.id).where(Campaign.slug == new_slug)
+    ):
+        raise ValidationError("A campaign with this slug exists.", {"slug": "This slug is in use."})
+    changed = [n for n, v in data.items() if getattr(campaign, n) != v]
+    for name in changed:
+        setattr(campaign, name, data[name])
+    session.flush()
+    if changed:
+        audit.record(session, actor, "campaign.update", "campaign", campaign.id, changed)
+    return changed
+
+
+def campaign_by_slug(session: Session, slug: str) -> Campaign:
+    """The campaign with this slug, or NotFound."""
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None:
+        raise NotFound(f"No campaign '{slug}'.")
+    return campaign
+
+
+# -- appeals ------------------------------------------------------------------------------------
+
+
+def clean_appeal_fields(
+    session: Session, fields: Mapping[str, Any], partial: bool = False
+) -> dict[str, Any]:
+    """Validate appeal fields, templates included; errors are reported on their field."""
+    _unknown(fields, APPEAL_FIELDS)
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    today = dt.date.today()
+    for name, value in fields.items():
+        if name == "kind":
+            out[name] = str(value or "appeal")
+            if out[name] not in AppealKind.__members__.values():
+                errors[name] = "Choose appeal or solidarity."
+        elif name == "status":
+            out[name] = str(value or "draft")
+            if out[name] not in AppealStatus.__members__.values():
+                errors[name] = "Choose draft, active or closed."
+        elif name == "language":
+            out[name] = _language(value, errors)
+        elif name == "deadline":
+            out[name] = _date(name, value, errors)
+        elif name == "asks":
+            out[name] = _lines(name, value, errors, MAX_ASKS, MAX_ASK_CHARS)
+        elif name == "addressee_id":
+            out[name] = _addressee_id(session, value, name, errors)
+        elif name == "copies_to":
+            out[name] = _copies(session, value, errors)
+        elif name == "campaign":
+            out["campaign_id"] = _campaign_id(session, value, errors)
+        else:  # subject, body: templates
+            out[name] = _text(name, value, errors)
+            if name not in errors:
+                try:
+                    check_letter_text(out[name], today)
+                except PlaceholderError as exc:
+                    errors[name] = str(exc)
+    _raise_if(errors)
+    return out
+
+
+def _addressee_id(session: Session, value: Any, name: str, errors: dict[str, str]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        ident = int(value)
+    except (TypeError, ValueError):
+        errors[name] = "Not an addressee id."
+        return None
+    if session.get(Addressee, ident) is None:
+        errors[name] = f"No addressee {ident}."
+    return ident
+
+
+def _copies(session: Session, value: Any, errors: dict[str, str]) -> list[Addressee]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, (str, int)):
+        value = [value]
+    found: list[Addressee] = []
+    for item in value:
+        ident = _addressee_id(session, item, "copies_to", errors)
+        if ident is None:
+            continue
+        addressee = session.get(Addressee, ident)
+        if addressee is not None and addressee not in found:
+            found.append(addressee)
+    return found
+
+
+def _campaign_id(session: Session, value: Any, errors: dict[str, str]) -> int | None:
+    if value in (None, ""):
+        return None
+    ident = session.scalar(select(Campaign.id).where(Campaign.slug == str(value)))
+    if ident is None:
+        errors["campaign"] = f"No campaign '{value}'."
+    return ident
+
+
+def _set_copies(session: Session, appeal: Appeal, copies: list[Addressee]) -> None:
+    appeal.copies_to = copies
+    session.flush()
+    # The association table keeps the order the editor gave.
+    for position, addressee in enumerate(copies):
+        session.execute(
+            appeal_copies.update()
+            .where(appeal_copies.c.appeal_id == appeal.id)
+            .where(appeal_copies.c.addressee_id == addressee.id)
+            .values(position=position)
+        )
+
+
+def create_appeal(
+    session: Session, actor: User | None, case: Case, fields: Mapping[str, Any]
+) -> Appeal:
+    """Add an appeal to a case (a draft unless a status is given)."""
+    data = clean_appeal_fields(session, fields)
+    copies = data.pop("copies_to", [])
+    appeal = Appeal(case_id=case.id, **data)
+    session.add(appeal)
+    session.flush()
+    if copies:
+        _set_copies(session, appeal, copies)
+    audit.record(
+        session,
+        actor,
+        "appeal.create",
+        "appeal",
+        appeal.id,
+        fields.keys(),
+        case_id=case.id,
+        version=appeal.version,
+    )
+    return appeal
+
+
+def update_appeal(
+    session: Session,
+    actor: User | None,
+    appeal: Appeal,
+    fields: Mapping[str, Any],
+    expected_version: int,
+) -> list[str]:
+    """Edit an appeal made from `expected_version`; its version grows with every edit."""
+    if appeal.version != expected_version:
+        raise StaleEdit("Someone else saved this appeal after you opened it.", appeal.version)
+    data = clean_appeal_fields(session, fields, partial=True)
+    copies = data.pop("copies_to", None)
+    changed = [n for n, v in data.items() if getattr(appeal, n) != v]
+    if copies is not None and [a.id for a in copies] != [a.id for a in appeal.copies_to]:
+        changed.append("copies_to")
+    if not changed:
+        return []
+    for name in changed:
+        if name != "copies_to":
+            setattr(appeal, name, data[name])
+    appeal.updated_at = utcnow()  # an UPDATE of the row, so the version grows
+    session.flush()
+    if copies is not None and "copies_to" in changed:
+        _set_copies(session, appeal, copies)
+    names = ["campaign" if n == "campaign_id" else n for n in changed]
+    audit.record(
+        session,
+        actor,
+        "appeal.update",
+        "appeal",
+        appeal.id,
+        names,
+        version=appeal.version,
+        case_id=appeal.case_id,
+    )
+    return names
+
+
+def appeal_or_404(session: Session, appeal_id: int) -> Appeal:
+    """The appeal with this id, or NotFound."""
+    appeal = session.get(Appeal, appeal_id)
+    if appeal is None:
+        raise NotFound(f"No appeal {appeal_id}.")
+    return appeal
