@@ -90,13 +90,14 @@ def test_each_revision_goes_down_and_up_with_data_and_loses_nothing(fresh_databa
         )
         _db.session.commit()
         before = snapshot(_db.session)
+        _db.session.remove()  # no transaction may stay open while Alembic changes the schema
         ordered = revisions()
         # Down to each earlier revision and back up to head: the data must survive.
         for down_to in reversed(ordered[:-1]):
             flask_migrate.downgrade(directory=str(MIGRATIONS_DIR), revision=down_to)
             flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
-            _db.session.expire_all()
             assert snapshot(_db.session) == before, f"data lost going down to {down_to}"
+            _db.session.remove()
         _db.session.remove()
         # Down to base removes every table; up again rebuilds the same schema and rules.
         flask_migrate.downgrade(directory=str(MIGRATIONS_DIR), revision="base")

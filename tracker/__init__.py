@@ -45,6 +45,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     def _mark_write_requests() -> None:
         set_write_intent(request.method not in SAFE_METHODS)
 
+    @app.teardown_request
+    def _clear_write_intent(_exc: BaseException | None) -> None:
+        # The flag lives in the thread's context; a later unit of work must not inherit it.
+        set_write_intent(False)
+
     from tracker import models  # noqa: F401  (registers every table with the metadata)
     from tracker.api import init_api
     from tracker.web import register_web

@@ -25,6 +25,7 @@ def cli() -> None:
     """Prisoner case tracker."""
     # A command is one unit of work that may write: its transactions begin IMMEDIATE on SQLite.
     set_write_intent(True)
+    click.get_current_context().call_on_close(lambda: set_write_intent(False))
 
 
 def fail(message: str) -> None:
