@@ -32,7 +32,8 @@ run: install
 	@$(BIN)/python -m tracker.commands.demo_admin "$(INSTANCE)"
 	@echo "Serving on http://127.0.0.1:5000 - sign in at http://127.0.0.1:5000/login with the"
 	@echo "demo admin's email and password (kept in $(INSTANCE)/demo-admin.txt). Ctrl-C stops."
-	$(BIN)/tracker run --host 127.0.0.1 --port 5000
+	@# Sync workers: WeasyPrint must never render in threads of one process.
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - 'tracker:create_app()'
 
 # TRACKER_TEST_DATABASE_URL (PostgreSQL) is passed through from the environment.
 test: install-dev
