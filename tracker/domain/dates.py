@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+
 from tracker.domain.vocabulary import Precision
 
 
@@ -30,14 +33,37 @@ class PartialDate:
         return format_partial_date(self.value, self.precision)
 
 
-def format_partial_date(value: dt.date, precision: str | Precision = Precision.DAY) -> str:
-    """Format a date at its precision in English."""
+def format_partial_date(
+    value: dt.date, precision: str | Precision = Precision.DAY, locale: str = "en"
+) -> str:
+    """Format a date at its precision in a language (BCP 47 tag): "8 October 2020", "May 2015"."""
     p = Precision(precision)
     if p is Precision.YEAR:
         return f"{value.year}"
+    babel_locale = _babel_locale(locale)
+    if babel_locale.language == "en":
+        # The organisation writes English dates day-month-year, whatever the region.
+        pattern = "MMMM y" if p is Precision.MONTH else "d MMMM y"
+        return format_date(value, pattern, locale="en_GB")
     if p is Precision.MONTH:
-        return value.strftime("%B %Y")
-    return f"{value.day} {value.strftime('%B %Y')}"
+        return str(format_skeleton("yMMMM", value, locale=babel_locale))
+    return str(format_date(value, "long", locale=babel_locale))
+
+
+def _babel_locale(tag: str) -> Locale:
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en")
+
+
+def is_known_language(tag: str) -> bool:
+    """True when a BCP 47 tag names a language Babel knows ("en", "fa", "zh-Hans")."""
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def parse_iso_date(text: str) -> dt.date:

@@ -170,7 +170,7 @@ def _letter(
         supporter_name=supporter.name if supporter else "",
         supporter_address=supporter.address if supporter else "",
         today=today,
-        format_date=lambda d: format_partial_date(d),
+        format_date=lambda d: format_partial_date(d, locale=appeal.language),
     )
     letter: dict[str, Any] = {
         "lang": lang,
