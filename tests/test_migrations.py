@@ -20,8 +20,9 @@ from tracker.paths import MIGRATIONS_DIR
 from tracker.services.cases import change_status, create_case
 from tracker.services.users import create_user
 
-# Later revisions may add full-text search tables the models do not declare.
-IGNORED_PREFIXES = ("cases_fts",)
+# Full-text search lives outside the models (migration 0002): SQLite's FTS5 tables and
+# PostgreSQL's expression index over a tsvector.
+IGNORED_PREFIXES = ("cases_fts", "ix_cases_fulltext")
 
 
 def _ignored(diff: Any) -> bool:
