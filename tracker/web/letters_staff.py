@@ -220,9 +220,7 @@ def edit_campaign(campaign_id: int) -> Page:
             return redirect(url_for("letters_staff.campaign", campaign_id=record.id))
     elif request.method == "POST":
         status = 422
-    return render_template(
-        "letters_staff/campaign_form.html", form=form, campaign=record
-    ), status
+    return render_template("letters_staff/campaign_form.html", form=form, campaign=record), status
 
 
 @bp.get("/campaigns/<int:campaign_id>/pack.pdf")
@@ -266,7 +264,7 @@ def _paper() -> str:
 def _appeal_form() -> AppealForm:
     return AppealForm(
         addressees=[
-            (str(a.id), f"{a.honorific} {a.name}".strip() + (f", {a.position}" if a.position else ""))
+            (str(a.id), ", ".join(p for p in (f"{a.honorific} {a.name}".strip(), a.position) if p))
             for a in letter_staff.all_addressees(db.session)
         ],
         campaigns=[(c.slug, c.name) for c in letter_staff.all_campaigns(db.session)],
@@ -327,9 +325,7 @@ def _typed_preview(form: AppealForm, case: Case, appeal: Appeal | None) -> Page:
         )
     )
     db.session.rollback()
-    return _form_page(
-        form, case, appeal, preview=preview, preview_error=message, previewing=True
-    )
+    return _form_page(form, case, appeal, preview=preview, preview_error=message, previewing=True)
 
 
 @bp.route("/cases/<int:case_id>/appeals/new", methods=["GET", "POST"])
@@ -388,9 +384,7 @@ def edit_appeal(appeal_id: int) -> Page:
         return _typed_preview(form, case, record)
     version = _version(form)
     try:
-        changed = letter_service.update_appeal(
-            db.session, _actor(), record, form.values(), version
-        )
+        changed = letter_service.update_appeal(db.session, _actor(), record, form.values(), version)
     except ValidationError as error:
         db.session.rollback()
         apply_errors(form, error)
