@@ -240,6 +240,9 @@ def campaign_pack(campaign_id: int) -> Page:
             today=_today(),
             organisation=_organisation(),
             title=f"{record.name}: letters",
+            # No forked pool inside a server process (threads, open connections): the
+            # same letters and chunks as the CLI, laid out one chunk after another.
+            workers=1,
         )
     except LetterError as exc:
         flash(exc.message, "error")
