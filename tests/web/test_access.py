@@ -9,7 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import login_as
+from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import Case, User
+from tracker.services.letters import create_campaign
 from tracker.services.users import create_token
 
 # Every staff page, and who may open it: the answer for anonymous, viewer, caseworker, admin.
@@ -33,6 +35,18 @@ ROUTE_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/reports/releases/{year}": READ,
     "/staff/reports/releases/{year}.pdf": READ,
     "/staff/reports/releases/{year}.csv": READ,
+    "/staff/addressees": READ,
+    "/staff/addressees/new": EDIT,
+    "/staff/addressees/{addressee}/edit": EDIT,
+    "/staff/campaigns": READ,
+    "/staff/campaigns/new": EDIT,
+    "/staff/campaigns/{campaign}": READ,
+    "/staff/campaigns/{campaign}/edit": EDIT,
+    "/staff/campaigns/{campaign}/pack.pdf": READ,
+    "/staff/cases/{case}/appeals/new": EDIT,
+    "/staff/appeals/{appeal}": READ,
+    "/staff/appeals/{appeal}/edit": EDIT,
+    "/staff/appeals/{appeal}/letter.pdf": READ,
 }
 # Every state-changing staff route, with the role it needs.
 POST_TABLE: dict[str, tuple[Any, ...]] = {
@@ -46,6 +60,12 @@ POST_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/users/{user}/password": ADMIN,
     "/staff/users/{user}/tokens": ADMIN,
     "/staff/tokens/{token}/revoke": ADMIN,
+    "/staff/addressees/new": EDIT,
+    "/staff/addressees/{addressee}/edit": EDIT,
+    "/staff/campaigns/new": EDIT,
+    "/staff/campaigns/{campaign}/edit": EDIT,
+    "/staff/cases/{case}/appeals/new": EDIT,
+    "/staff/appeals/{appeal}/edit": EDIT,
 }
 ROLES = ("anonymous", "viewer", "caseworker", "admin")
 
@@ -53,8 +73,21 @@ ROLES = ("anonymous", "viewer", "caseworker", "admin")
 @pytest.fixture
 def ids(db: Any, case: Case, admin: User, viewer: User) -> dict[str, int]:
     create_token(db, admin, viewer, "test")
-    db.flush()
-    return {"case": case.id, "user": viewer.id, "token": viewer.tokens[0].id, "year": 2020}
+    # A public case with an active appeal in a campaign, so that the pack has a letter.
+    campaign = create_campaign(db, admin, {"name": "Write for Rights 2020"})
+    addressee = make_addressee(db, admin)
+    public = make_case(db, admin, "VN-2017-ACC", "Access Person")
+    appeal = make_appeal(db, admin, public, addressee, campaign=campaign.slug)
+    db.commit()
+    return {
+        "case": case.id,
+        "user": viewer.id,
+        "token": viewer.tokens[0].id,
+        "year": 2020,
+        "appeal": appeal.id,
+        "addressee": addressee.id,
+        "campaign": campaign.id,
+    }
 
 
 @pytest.fixture
@@ -71,6 +104,9 @@ def _rule_paths(app: Flask, method: str) -> set[str]:
                 .replace("<int:user_id>", "{user}")
                 .replace("<int:token_id>", "{token}")
                 .replace("<int:year>", "{year}")
+                .replace("<int:appeal_id>", "{appeal}")
+                .replace("<int:addressee_id>", "{addressee}")
+                .replace("<int:campaign_id>", "{campaign}")
             )
     return paths
 
@@ -202,13 +238,21 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(
         assert "Secure" in cookie and "HttpOnly" in cookie
 
 
-def test_no_inline_script_in_staff_pages(client: FlaskClient, admin: User, case: Case) -> None:
+def test_no_inline_script_in_staff_pages(
+    client: FlaskClient, admin: User, case: Case, ids: dict[str, int]
+) -> None:
     login_as(client, admin)
     for url in (
         "/staff",
         "/staff/cases",
         f"/staff/cases/{case.id}",
         f"/staff/cases/{case.id}/edit",
+        "/staff/addressees",
+        "/staff/addressees/{addressee}/edit".format(**ids),
+        "/staff/campaigns/{campaign}".format(**ids),
+        "/staff/appeals/{appeal}".format(**ids),
+        "/staff/appeals/{appeal}/edit".format(**ids),
+        "/staff/cases/{case}/appeals/new".format(**ids),
     ):
         html = client.get(url).get_data(as_text=True)
         assert "<script>" not in html and " onclick=" not in html and "style=" not in html

@@ -18,6 +18,7 @@ def register_web(app: Flask) -> None:
     auth.init_app(app)
     app.register_blueprint(staff.bp)
     app.register_blueprint(admin.bp)
+    from tracker.web import letters_staff; app.register_blueprint(letters_staff.bp)  # noqa: E702, I001
     security.init_app(app)
 
     app.jinja_env.filters["partial_date"] = format_partial_date
