@@ -4,9 +4,13 @@
 VENV      := .venv
 BIN       := $(VENV)/bin
 INSTANCE  ?= $(or $(TRACKER_INSTANCE_PATH),instance)
-PYTHON    ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-               command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+# The first Python 3.11+ on PATH (shims that cannot run, such as pyenv's, are skipped quietly).
+ifndef PYTHON
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+               command -v $$p >/dev/null 2>&1 \
+               && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
                && { echo $$p; break; }; done)
+endif
 
 .PHONY: run test lint install install-dev
 
