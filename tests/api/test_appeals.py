@@ -254,3 +254,9 @@ def test_pdf_url_is_null_when_the_case_is_not_public(
     response = _post(client, admin_token, nga.id, status="active")
     assert response.status_code == 201
     assert response.json["pdf_url"] is None
+
+
+def test_a_write_without_a_body_is_400(client: FlaskClient, nga: Case, admin_token: str) -> None:
+    response = client.post(f"/api/v1/cases/{nga.id}/appeals", headers=bearer(admin_token))
+    assert response.status_code == 400
+    assert "JSON body" in response.json["error"]
