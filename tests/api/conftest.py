@@ -15,6 +15,7 @@ from tests.conftest import PASSWORD, make_app
 from tracker.extensions import db as _db
 from tracker.models import Case, User
 from tracker.services.cases import create_case
+from tracker.services.letters import create_addressee, create_appeal
 from tracker.services.users import create_token, create_user
 
 NGA = {
@@ -85,6 +86,9 @@ def served_api(fresh_database: str, tmp_path: Path) -> Iterator[ServedApi]:
         admin = create_user(_db.session, None, "admin@example.org", PASSWORD, "admin", "Admin")
         token = create_token(_db.session, None, admin, "served")
         case = create_case(_db.session, admin, NGA)
+        # Records with id 1, which schemathesis tries as the smallest id of each path.
+        addressee = create_addressee(_db.session, admin, {"name": "Minister", "country": "VN"})
+        create_appeal(_db.session, admin, case, {"addressee_id": addressee.id, "subject": "Hi"})
         _db.session.commit()
         case_id = case.id
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)

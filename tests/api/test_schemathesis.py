@@ -36,6 +36,23 @@ checks.positive_data_acceptance.expected-statuses = ["201", "404", "412", "422"]
 [[operations]]
 include-name = "POST /api/v1/cases"
 checks.positive_data_acceptance.expected-statuses = ["201", "409", "422"]
+
+[[operations]]
+include-name = "POST /api/v1/addressees"
+checks.positive_data_acceptance.expected-statuses = ["201", "422"]
+
+[[operations]]
+include-name = "PATCH /api/v1/addressees/{addressee_id}"
+checks.positive_data_acceptance.expected-statuses = ["200", "404", "412", "422"]
+
+# Templates that do not compile and ids of addressees or campaigns that do not exist: 422.
+[[operations]]
+include-name = "POST /api/v1/cases/{case_id}/appeals"
+checks.positive_data_acceptance.expected-statuses = ["201", "404", "422"]
+
+[[operations]]
+include-name = "PATCH /api/v1/appeals/{appeal_id}"
+checks.positive_data_acceptance.expected-statuses = ["200", "404", "412", "422"]
 """
 
 
@@ -84,7 +101,7 @@ def test_schemathesis_finds_no_mismatch(served_api: ServedApi, tmp_path: Path) -
     )
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
     requests = _requests_per_operation(tmp_path / "events.ndjson")
-    assert len(requests) == 6, requests
+    assert len(requests) == 15, requests
     assert min(requests.values()) >= EXAMPLES_PER_OPERATION, requests
 
 

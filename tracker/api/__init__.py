@@ -16,12 +16,13 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from werkzeug.routing import IntegerConverter
 
-from tracker.api import auth, cases, errors
+from tracker.api import addressees, appeals, auth, cases, errors, reports
 from tracker.api.schemas import MAX_ID, ErrorSchema
 from tracker.extensions import csrf
+from tracker.services.reports import MAX_YEAR, MIN_YEAR
 
 API_PREFIX = errors.API_PREFIX
-RESOURCES: tuple[ApiBlueprint, ...] = (cases.blp,)
+RESOURCES: tuple[ApiBlueprint, ...] = (cases.blp, addressees.blp, appeals.blp, reports.blp)
 
 
 class IdConverter(IntegerConverter):
@@ -29,6 +30,13 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(map, min=1, max=MAX_ID)
+
+
+class ReportYearConverter(IntegerConverter):
+    """A year a report can be asked for; any other matches no route (404)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, min=MIN_YEAR, max=MAX_YEAR)
 
 
 class TrackerApi(Api):  # type: ignore[misc]  # flask-smorest is untyped
@@ -73,7 +81,8 @@ def init_api(app: Flask) -> None:
         "API_SPEC_OPTIONS",
         {
             "info": {
-                "description": "Cases and their status history for integrators. Every request "
+                "description": "Cases, their status history, addressees, appeals and the yearly "
+                "report for integrators. Every request "
                 "needs `Authorization: Bearer TOKEN` (create one with `tracker users token "
                 'EMAIL`); errors are `{"error": "...", "details": {...}}`.'
             },
@@ -82,12 +91,17 @@ def init_api(app: Flask) -> None:
         },
     )
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["report_year"] = ReportYearConverter
     # First of all hooks: unrouted /api/v1 URLs must not meet the web app's CSRF check.
     app.before_request_funcs.setdefault(None, []).insert(0, errors.answer_unrouted_api_requests)
 
     api = TrackerApi(app)
     api.register_converter(
         IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    )
+    api.register_converter(
+        ReportYearConverter,
+        lambda _c: {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
     )
     blueprint = _build_blueprint()
     # No cookie is ever read under /api/v1 (auth.authenticate), so there is no CSRF to fear.

@@ -16,6 +16,7 @@ from tracker.models import ApiToken, User, utcnow
 from tracker.services.users import hash_token, user_for_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # last_used_at tells an admin whether a token is still in use; to the minute is plenty, and
 # writing it on every request would turn every read into a write.
 TOUCH_INTERVAL = dt.timedelta(minutes=10)
@@ -104,3 +105,6 @@ def before_api_request() -> None:
     user = authenticate()
     g.api_user = user
     check_role(user)
+    # Every write of the API takes a JSON body; an empty object is a body, nothing is not.
+    if request.method in BODY_METHODS and not request.get_data(cache=True):
+        raise ApiError(400, "Send a JSON body, e.g. {} when no field changes.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.api.auth import api_user
@@ -25,6 +25,8 @@ from tracker.api.schemas import (
 from tracker.extensions import db
 from tracker.models import Case, StatusChange
 from tracker.services import cases as case_service
+from tracker.services import search
+from tracker.services.search import CaseQuery
 
 blp = Blueprint("cases", __name__, description="Cases and their status history")
 
@@ -49,33 +51,25 @@ def _with_etag(case: Case, status: int = 200) -> tuple[Any, int, dict[str, str]]
     return case, status, {"ETag": etag_for("case", case.id, case.version)}
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 @blp.route("/cases", methods=["GET"])
 @blp.arguments(CaseListQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, CaseListSchema)
 def list_cases(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
-    """List cases, filtered, one page at a time (ordered by id)."""
-    query = select(Case)
-    for name in ("status", "country", "category"):
-        if filters.get(name):
-            query = query.where(getattr(Case, name) == filters[name])
-    words = (filters.get("q") or "").split()
-    for word in words:
-        pattern = f"%{_escape_like(word)}%"
-        query = query.where(
-            or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (Case.full_name, Case.name_native, Case.reference, Case.summary)
-                )
-            )
-        )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    """List cases, filtered, one page at a time (ordered by id).
+
+    `q` is the staff case list's full-text search: every word must begin a word of the
+    names, reference or summary.
+    """
+    query = CaseQuery(
+        q=filters.get("q") or "",
+        status=filters.get("status") or "",
+        country=filters.get("country") or "",
+        category=filters.get("category") or "",
+    ).normalised()
+    where = search.conditions(db.session, query)
+    total = db.session.scalar(select(func.count(Case.id)).where(*where)) or 0
     items = db.session.scalars(
-        query.order_by(Case.id).limit(per_page).offset((page - 1) * per_page)
+        select(Case).where(*where).order_by(Case.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
