@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 import signal
 import subprocess
@@ -138,6 +139,26 @@ def warn_about_missing_fonts() -> None:
         )
 
 
+_RENDERER_PACKAGES = tuple(
+    f"{os.sep}{name}{os.sep}"
+    for name in (
+        "weasyprint",
+        "tinycss2",
+        "cssselect2",
+        "pydyf",
+        "tinyhtml5",
+        "html5lib",
+        "fontTools",
+    )
+)
+
+
+def _in_renderer(filename: str) -> bool:
+    return any(part in filename for part in _RENDERER_PACKAGES) and not filename.endswith(
+        ("weakref.py", "_weakrefset.py")
+    )
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise RenderRefused when the block runs longer than `seconds` (main thread only)."""
@@ -151,11 +172,10 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         return
 
     def _expired(signum: int, frame: Any) -> None:
-        # An exception raised inside a weakref or GC callback is only printed, never
-        # propagated: wait for the next tick instead.
-        if frame is not None and frame.f_code.co_filename.endswith(
-            ("weakref.py", "_weakrefset.py")
-        ):
+        # Raise only inside the renderer's own code: an exception raised inside a weakref
+        # or GC callback (SQLAlchemy's, the standard library's, ...) is only printed, never
+        # propagated. Anywhere else, wait for the next tick.
+        if frame is None or not _in_renderer(frame.f_code.co_filename):
             return
         raise _Expired
 
