@@ -127,7 +127,7 @@ def _country(value: Any, errors: dict[str, str]) -> str:
 
 def _language(value: Any, errors: dict[str, str]) -> str:
     text = str(value or "").strip() or "en"
-    if not LANGUAGE_RE.match(text):
+    if len(text) > 35 or not LANGUAGE_RE.match(text):
         errors["language"] = "Use a BCP 47 language tag such as en, fa or zh-Hans."
     return text
 
