@@ -25,7 +25,6 @@ from urllib.parse import quote
 import weasyprint
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from pypdf import PdfReader, PdfWriter
 
 from tracker.domain.dates import format_partial_date
 from tracker.domain.placeholders import PlaceholderError, build_context, render_letter_text
@@ -357,6 +356,8 @@ def stamp_sender(
         )
     except RenderRefused as exc:
         raise LetterError(f"The sender block cannot be printed: {exc.message}") from None
+    from pypdf import PdfReader, PdfWriter  # only here and in packs: ~10 MB a worker can spare
+
     writer = PdfWriter(io.BytesIO(base_pdf), incremental=True)
     writer.pages[0].merge_page(PdfReader(io.BytesIO(stamp_pdf)).pages[0])
     out = io.BytesIO()
@@ -404,6 +405,8 @@ def render_pack(
             if on_page:
                 on_page(done)
         parts = pending.get()
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter()
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part)))
