@@ -243,9 +243,7 @@ def render_pdf(
     """Render trusted-template HTML to PDF bytes within the limits; only assets load."""
     try:
         with time_limit(seconds):
-            document = layout(
-                html, stylesheets, pdf_tags=pdf_tags, max_pages=max_pages, **options
-            )
+            document = layout(html, stylesheets, pdf_tags=pdf_tags, max_pages=max_pages, **options)
             return write(document, pdf_tags=pdf_tags)
     finally:
         document = None  # type: ignore[assignment]  (free the boxes before trimming)

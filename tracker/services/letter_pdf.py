@@ -446,7 +446,10 @@ def _render_chunk(
     try:
         # A printed pack is not read on screen: no tags, which halves its size.
         document = layout(
-            html, _styles(paper), max_pages=MAX_LETTER_PAGES * len(letters), pdf_tags=False
+            html,
+            _styles(paper, "css/letter-pack.css"),
+            max_pages=MAX_LETTER_PAGES * len(letters),
+            pdf_tags=False,
         )
         return write(document, pdf_tags=False)
     except RenderRefused as exc:

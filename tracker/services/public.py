@@ -616,9 +616,7 @@ def appeal_state(session: Session, slug: str, appeal_id: int) -> AppealState:
     One prepared Core query: a cached download costs a single round trip.
     """
     row = (
-        session.connection()
-        .execute(_state_query(), {"slug": slug, "appeal_id": appeal_id})
-        .first()
+        session.connection().execute(_state_query(), {"slug": slug, "appeal_id": appeal_id}).first()
     )
     if row is None:
         raise NotFound("No such letter.")
