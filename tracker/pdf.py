@@ -243,8 +243,10 @@ def render_pdf(
     """Render trusted-template HTML to PDF bytes within the limits; only assets load."""
     try:
         with time_limit(seconds):
-            document = layout(html, stylesheets, pdf_tags=pdf_tags, max_pages=max_pages, **options)
-            return write(document, pdf_tags=pdf_tags)
+            return write(
+                layout(html, stylesheets, pdf_tags=pdf_tags, max_pages=max_pages, **options),
+                pdf_tags=pdf_tags,
+            )
     finally:
-        document = None  # type: ignore[assignment]  (free the boxes before trimming)
+        # The laid-out document is garbage by now: give its memory back to the system.
         release_memory()
