@@ -139,6 +139,11 @@ def warn_about_missing_fonts() -> None:
         )
 
 
+# Modules whose code runs as weakref callbacks during garbage collection (SQLAlchemy's event
+# registry forgets a session's listeners that way).
+GC_CALLBACK_FILES = ("weakref.py", "_weakrefset.py", "sqlalchemy/event/registry.py")
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise RenderRefused when the block runs longer than `seconds` (main thread only)."""
@@ -154,9 +159,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     def _expired(signum: int, frame: Any) -> None:
         # An exception raised inside a weakref or GC callback is only printed, never
         # propagated: wait for the next tick instead.
-        if frame is not None and frame.f_code.co_filename.endswith(
-            ("weakref.py", "_weakrefset.py")
-        ):
+        if frame is not None and frame.f_code.co_filename.endswith(GC_CALLBACK_FILES):
             return
         raise _Expired
 
