@@ -10,12 +10,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.conftest import csrf_token_from
 from tests.pdf.conftest import pdf_text
 from tests.public.conftest import World
 from tracker.models import AppealCounter, User
+from tracker.services import public as public_service
 from tracker.services.cases import change_status, update_case
 from tracker.services.letters import update_addressee, update_appeal
 
@@ -235,3 +236,45 @@ def test_letter_page_has_personalisation_form_and_posted_button(
         letter_url(world, ".pdf"),
     ):
         assert needle in page
+
+
+def test_cache_serves_a_new_pdf_at_once_after_a_copies_to_edit(
+    client: FlaskClient, world: World, pdf_cache: Any, db: Any, caseworker: User
+) -> None:
+    before = client.get(letter_url(world, ".pdf"))
+    update_addressee(
+        db, caseworker, world.copy, {"position": "State President"}, world.copy.version
+    )
+    db.commit()
+    after = client.get(letter_url(world, ".pdf"))
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "State President" in pdf_text(after.data)
+    update_appeal(db, caseworker, world.appeal, {"copies_to": []}, world.appeal.version)
+    db.commit()
+    removed = client.get(letter_url(world, ".pdf"))
+    assert removed.headers["ETag"] != after.headers["ETag"]
+    assert "State President" not in pdf_text(removed.data)
+
+
+def test_letter_state_read_elsewhere_is_reused_for_at_most_the_ttl(world: World, db: Any) -> None:
+    # A write by another process reaches no event of this one: the memo must expire.
+    memo = public_service.StateMemo()
+    slug, appeal_id = world.public.slug, world.appeal.id
+    first = memo.get(db, slug, appeal_id, ttl=1.0, now=100.0)
+    db.connection().execute(
+        text("UPDATE cases SET version = version + 1 WHERE id = :id"), {"id": world.public.id}
+    )
+    assert memo.get(db, slug, appeal_id, ttl=1.0, now=100.5) == first
+    assert memo.get(db, slug, appeal_id, ttl=1.0, now=101.5).versions != first.versions
+    assert memo.get(db, slug, appeal_id, ttl=0.0, now=101.6).versions != first.versions
+
+
+def test_a_write_in_this_process_empties_the_letter_state_memo(
+    world: World, db: Any, caseworker: User
+) -> None:
+    memo = public_service.letter_states
+    slug, appeal_id = world.public.slug, world.appeal.id
+    first = memo.get(db, slug, appeal_id, ttl=3600.0, now=100.0)
+    update_case(db, caseworker, world.public, {"profession": "editor"}, world.public.version)
+    db.flush()
+    assert memo.get(db, slug, appeal_id, ttl=3600.0, now=100.1).versions != first.versions

@@ -12,7 +12,7 @@ import pypdf
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from tests.conftest import login_as
-from tests.reports.conftest import SENTINEL
+from tests.reports.conftest import SENTINEL, add_case
 from tracker.cli import cli
 from tracker.extensions import login_manager
 from tracker.models import Case, User
@@ -230,3 +230,31 @@ def test_cli_refuses_a_bad_year(runner: FlaskCliRunner) -> None:
     result = runner.invoke(cli, ["reports", "releases", "--year", "20", "-o", "-"])
     assert result.exit_code == 2
     assert "--year" in result.output
+
+
+def test_report_pdf_of_a_year_with_many_releases_is_not_refused(
+    client: FlaskClient, db: Any, caseworker: User
+) -> None:
+    # The letter limits (6 pages) once refused every report longer than a few pages.
+    for n in range(120):
+        add_case(
+            db,
+            caseworker,
+            {
+                "reference": f"MANY-{n}",
+                "full_name": f"Released Person {n}",
+                "country": "VN",
+                "category": "activist",
+                "arrested_on": "2018-01-01",
+                "is_public": True,
+                "consent_publicity": True,
+            },
+            [("released", "2021-03-01", "day", "sentence_served", "Freed at the end of term.")],
+        )
+    db.commit()
+    response = client.get("/reports/releases/2021.pdf")
+    assert response.status_code == 200
+    reader = pypdf.PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) > 6
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Released Person 0" in text and "Released Person 119" in text

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, bindparam, event, func, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.dates import days_between, format_partial_date
@@ -565,13 +566,22 @@ class AppealState:
         )
 
 
-def appeal_state(session: Session, slug: str, appeal_id: int) -> AppealState:
-    """Versions of everything printed on a letter (case, appeal, addressees); NotFound if hidden.
-
-    Every UPDATE of a case, appeal or addressee row grows its version (status changes too),
-    so these versions change whenever the printed letter can change.
-    """
-    row = session.execute(
+@lru_cache(maxsize=1)
+def _state_query() -> Select[Any]:
+    """The one query behind every letter download, built once (only its parameters change)."""
+    copies = (
+        select(
+            func.count(Addressee.id),
+            func.coalesce(func.sum(Addressee.version), 0),
+            func.coalesce(func.sum(Addressee.id * 1000 + appeal_copies.c.position), 0),
+        )
+        .join(appeal_copies, appeal_copies.c.addressee_id == Addressee.id)
+        .where(appeal_copies.c.appeal_id == Appeal.id)
+    )
+    counted, version_sum, placed = (
+        copies.with_only_columns(column).scalar_subquery() for column in copies.selected_columns
+    )
+    return (
         select(
             Appeal.id,
             Appeal.case_id,
@@ -581,28 +591,93 @@ def appeal_state(session: Session, slug: str, appeal_id: int) -> AppealState:
             Case.full_name,
             Case.version.label("case_version"),
             Addressee.version.label("addressee_version"),
+            counted.label("copies_count"),
+            version_sum.label("copies_versions"),
+            placed.label("copies_places"),
         )
         .join(Case, Case.id == Appeal.case_id)
         .outerjoin(Addressee, Addressee.id == Appeal.addressee_id)
         .where(
-            Appeal.id == appeal_id,
-            Case.slug == slug,
+            Appeal.id == bindparam("appeal_id"),
+            Case.slug == bindparam("slug"),
             PUBLISHABLE,
             Appeal.status != AppealStatus.DRAFT,
         )
-    ).first()
+    )
+
+
+def appeal_state(session: Session, slug: str, appeal_id: int) -> AppealState:
+    """Versions of everything printed on a letter (case, appeal, addressees); NotFound if hidden.
+
+    Every UPDATE of a case, appeal or addressee row grows its version (status changes too),
+    so these versions change whenever the printed letter can change. The copies-to addressees
+    enter as their count, the sum of their versions (which only grow) and the sum of
+    id x 1000 + position, so editing, adding, removing or reordering one changes the key.
+    One prepared Core query: a cached download costs a single round trip.
+    """
+    row = (
+        session.connection().execute(_state_query(), {"slug": slug, "appeal_id": appeal_id}).first()
+    )
     if row is None:
         raise NotFound("No such letter.")
-    copies = session.execute(
-        select(Addressee.id, Addressee.version)
-        .join(appeal_copies, appeal_copies.c.addressee_id == Addressee.id)
-        .where(appeal_copies.c.appeal_id == appeal_id)
-        .order_by(appeal_copies.c.position)
-    ).all()
     versions = (
         row.version,
         row.case_version,
         row.addressee_version,
-        tuple(tuple(c) for c in copies),
+        (row.copies_count, row.copies_versions, row.copies_places),
     )
     return AppealState(row.case_id, row.full_name, row.id, row.status, row.deadline, versions)
+
+
+class StateMemo:
+    """Recently read letter states, per process, for `ttl` seconds.
+
+    At a campaign peak the same few letters are downloaded hundreds of times a second; this
+    spares each repeat download its database round trip. Every flush or bulk statement of this
+    process that writes a case, status change, appeal or addressee empties the memo at once
+    (see `_forget_on_write`), so an edit made here is served here immediately; another server
+    process sees it after at most `ttl` seconds.
+    """
+
+    def __init__(self) -> None:
+        self._states: dict[tuple[str, int], tuple[float, AppealState]] = {}
+
+    def get(
+        self, session: Session, slug: str, appeal_id: int, *, ttl: float, now: float
+    ) -> AppealState:
+        """The state of a letter, from memory when read less than `ttl` seconds ago."""
+        found = self._states.get((slug, appeal_id))
+        if found is not None and now - found[0] < ttl:
+            return found[1]
+        state = appeal_state(session, slug, appeal_id)
+        if ttl > 0:
+            if len(self._states) >= 4096:
+                self._states.clear()
+            self._states[(slug, appeal_id)] = (now, state)
+        return state
+
+    def clear(self) -> None:
+        self._states.clear()
+
+
+letter_states = StateMemo()
+_PRINTED = (Case, StatusChange, Appeal, Addressee)
+_PRINTED_TABLES = frozenset(
+    {"cases", "status_changes", "appeals", "addressees", appeal_copies.name}
+)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_flush(session: Session, _context: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, _PRINTED):
+            letter_states.clear()
+            return
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_write(state: Any) -> None:
+    if state.is_update or state.is_delete or state.is_insert:
+        table = getattr(state.statement, "table", None)
+        if table is None or getattr(table, "name", None) in _PRINTED_TABLES:
+            letter_states.clear()

@@ -322,11 +322,22 @@ def render_report_html(
     )
 
 
+# A year with thousands of releases is hundreds of pages; the letter limits (6 pages, 20 s)
+# would refuse it. These still stop a runaway layout.
+REPORT_MAX_PAGES = 2000
+REPORT_TIME_LIMIT = 600.0
+
+
 def render_report_pdf(report: dict[str, Any]) -> bytes:
     """The report as a PDF (cover, contents, page numbers), through the same template."""
     from tracker.pdf import render_pdf
 
-    return render_pdf(render_report_html(report), stylesheets=PDF_STYLESHEETS)
+    return render_pdf(
+        render_report_html(report),
+        stylesheets=PDF_STYLESHEETS,
+        max_pages=REPORT_MAX_PAGES,
+        seconds=REPORT_TIME_LIMIT,
+    )
 
 
 def _csv_cell(value: Any) -> Any:

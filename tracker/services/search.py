@@ -129,12 +129,27 @@ def conditions(session: Session, query: CaseQuery) -> list[ColumnElement[bool]]:
     return where
 
 
+def _count(session: Session, query: CaseQuery, where: list[ColumnElement[bool]]) -> int:
+    """How many cases match. A bare search on SQLite is counted inside the FTS index alone
+    (its rows are the cases, kept in step by triggers): a word in half of 100,000 cases is
+    then counted without visiting the cases table."""
+    words = search_words(query.q)
+    if len(where) == 1 and words and session.get_bind().dialect.name == "sqlite":
+        match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
+        counted = session.execute(
+            text("SELECT count(*) FROM cases_fts WHERE cases_fts MATCH :match"),
+            {"match": match},
+        ).scalar()
+        return int(counted or 0)
+    # Counting ids (not a subquery of whole rows) lets the database answer from an index.
+    return session.scalar(select(func.count(Case.id)).where(*where)) or 0
+
+
 def search_cases(session: Session, query: CaseQuery) -> CasePage:
     """One page of cases matching the query, in the requested order."""
     query = query.normalised()
     where = conditions(session, query)
-    # Counting ids (not a subquery of whole rows) lets the database answer from an index.
-    total = session.scalar(select(func.count(Case.id)).where(*where)) or 0
+    total = _count(session, query, where)
     order = SORTS[query.sort][1]()
     rows = session.scalars(
         select(Case)

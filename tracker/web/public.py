@@ -7,6 +7,7 @@ consented answers 404 everywhere here.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from flask import (
@@ -47,6 +48,9 @@ def _on_register(state: Any) -> None:
     state.app.config.setdefault("LETTER_RATE_WINDOW_SECONDS", 600)
     state.app.config.setdefault("COUNTER_FLUSH_SECONDS", 10.0)
     state.app.config.setdefault("LETTER_CACHE_MAX_AGE", 300)
+    # How long a server process may reuse the state of a letter it read (seconds); edits made
+    # in the same process are seen at once, edits made in another one after at most this.
+    state.app.config.setdefault("LETTER_STATE_TTL_SECONDS", 1.0)
     warn_about_missing_fonts()
 
 
@@ -162,7 +166,16 @@ def _count_download(appeal_id: int) -> None:
 @bp.get("/cases/<slug>/letters/<int:appeal_id>.pdf")
 def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
     paper = _paper()
-    state = _or_404(public_service.appeal_state, db.session, slug, appeal_id)
+    try:
+        state = public_service.letter_states.get(
+            db.session,
+            slug,
+            appeal_id,
+            ttl=float(current_app.config["LETTER_STATE_TTL_SECONDS"]),
+            now=time.monotonic(),
+        )
+    except NotFound:
+        abort(404)
     today = _today()
     if not state.is_open(today):
         return _gone(state.case_id)
