@@ -94,4 +94,3 @@ db_group.add_command(backup.backup_command)
 def main() -> None:
     """Entry point for `python -m tracker`."""
     cli()
-

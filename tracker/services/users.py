@@ -145,9 +145,7 @@ def signin_locked_until(
     return until if until > now else None
 
 
-def sign_in(
-    session: Session, email: str, password: str, now: dt.datetime | None = None
-) -> SignIn:
+def sign_in(session: Session, email: str, password: str, now: dt.datetime | None = None) -> SignIn:
     """Check an email and password, counting failures in the database; audit either way."""
     now = now or utcnow()
     email = normalise_email(email)[:254]
@@ -171,7 +169,11 @@ def sign_in(
     session.add(FailedLogin(email=email, at=now))
     session.flush()
     audit.record(
-        session, None, "auth.login_failed", "user" if user else None, user.id if user else None,
+        session,
+        None,
+        "auth.login_failed",
+        "user" if user else None,
+        user.id if user else None,
         email=email,
     )
     return SignIn(None, signin_locked_until(session, email, now))
@@ -185,11 +187,14 @@ def sign_out(session: Session, user: User) -> None:
 
 
 def _other_active_admins(session: Session, user: User) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(User)
-        .where(User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id)
+        )
+        or 0
+    )
 
 
 def change_role(session: Session, actor: User | None, user: User, role: Role | str) -> None:

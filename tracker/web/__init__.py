@@ -11,14 +11,11 @@ from tracker.services.cases import country_name
 
 def register_web(app: Flask) -> None:
     """Register every web blueprint and the template helpers."""
-    from tracker.web import admin, auth, public, security, staff
+    from tracker.web import admin, auth, letters_staff, public, reports, security, staff
 
-    app.register_blueprint(public.bp)
-    from tracker.web import reports; app.register_blueprint(reports.bp)  # noqa: E702, I001
     auth.init_app(app)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(admin.bp)
-    from tracker.web import letters_staff; app.register_blueprint(letters_staff.bp)  # noqa: E702, I001
+    for blueprint in (public.bp, reports.bp, staff.bp, admin.bp, letters_staff.bp):
+        app.register_blueprint(blueprint)
     security.init_app(app)
 
     app.jinja_env.filters["partial_date"] = format_partial_date
