@@ -12,7 +12,7 @@ from tracker.web.access import staff_required
 
 bp = Blueprint("reports", __name__)
 
-PUBLIC_LAYOUT = "base.html"
+PUBLIC_LAYOUT = "public/layout.html"
 STAFF_LAYOUT = "staff/layout.html"
 
 
