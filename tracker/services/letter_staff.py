@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,30 +26,18 @@ CHART_DAYS = 30
 
 def _case(session: Session, case_id: int) -> PublicCase:
     # The public columns only, without the publishable filter: staff see every case.
-    found = public_service._cases(
-        session,
-        select(*public_service._CASE_COLUMNS).where(Case.id == case_id),
-    )
-    if not found:
+    found = public_service.printable_case(session, case_id)
+    if found is None:
         raise NotFound(f"No case {case_id}.")
-    return found[0]
+    return found
 
 
 def staff_card(session: Session, appeal_id: int) -> AppealCard:
     """The letter of any appeal (draft, active or closed) of any case, as it is printed."""
-    query = (
-        select(*public_service._APPEAL_COLUMNS)
-        .outerjoin(Campaign, Campaign.id == Appeal.campaign_id)
-        .where(Appeal.id == appeal_id)
-    )
-    found = public_service._appeals(session, query)
-    if not found:
+    appeal = public_service.printable_appeal(session, appeal_id)
+    if appeal is None:
         raise NotFound(f"No appeal {appeal_id}.")
-    return AppealCard(_case(session, found[0].case_id), found[0])
-
-
-def _addressees(session: Session, ids: Iterable[int]) -> dict[int, Any]:
-    return public_service._addressees(session, ids)
+    return AppealCard(_case(session, appeal.case_id), appeal)
 
 
 def preview_card(
@@ -86,7 +74,7 @@ def preview_card(
         changes["asks"] = tuple(cleaned["asks"])
     copies = [a.id for a in cleaned.get("copies_to", [])]
     wanted = [cleaned.get("addressee_id"), *copies]
-    found = _addressees(session, [i for i in wanted if i])
+    found = public_service.printable_addressees(session, [i for i in wanted if i])
     if "addressee_id" in cleaned:
         ident = cleaned["addressee_id"]
         changes["addressee"] = found.get(ident) if ident else None

@@ -681,3 +681,30 @@ def _forget_on_write(state: Any) -> None:
         table = getattr(state.statement, "table", None)
         if table is None or getattr(table, "name", None) in _PRINTED_TABLES:
             letter_states.clear()
+
+
+# -- the same printable views for staff ----------------------------------------------------------
+# Staff preview and print letters of any case and any appeal status; the letter still holds only
+# the public columns, so a staff PDF can be handed out without leaking private fields.
+
+
+def printable_case(session: Session, case_id: int) -> PublicCase | None:
+    """The public columns of any case (published or not), as a letter prints them."""
+    found = _cases(session, select(*_CASE_COLUMNS).where(Case.id == case_id))
+    return found[0] if found else None
+
+
+def printable_appeal(session: Session, appeal_id: int) -> PublicAppeal | None:
+    """Any appeal (draft, active or closed), as a letter prints it."""
+    query = (
+        select(*_APPEAL_COLUMNS)
+        .outerjoin(Campaign, Campaign.id == Appeal.campaign_id)
+        .where(Appeal.id == appeal_id)
+    )
+    found = _appeals(session, query)
+    return found[0] if found else None
+
+
+def printable_addressees(session: Session, ids: Iterable[int]) -> dict[int, PublicAddressee]:
+    """Addressees by id, as a letter prints them."""
+    return _addressees(session, ids)
