@@ -280,6 +280,16 @@ def report_to_dict(report: ReleaseReport) -> dict[str, Any]:
     }
 
 
+def year_span(session: Session) -> tuple[int, int] | None:
+    """The first and last year with any status change (None when there is none)."""
+    first, last = session.execute(
+        select(func.min(StatusChange.effective_on), func.max(StatusChange.effective_on))
+    ).one()
+    if first is None or last is None:
+        return None
+    return first.year, last.year
+
+
 def year_index(session: Session) -> list[dict[str, Any]]:
     """Counts of every year that has any status change, newest first."""
     year = extract("year", StatusChange.effective_on)

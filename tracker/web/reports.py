@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
@@ -22,13 +23,20 @@ def _check(year: int) -> None:
 
 
 def _links(year: int, prefix: str) -> dict[str, str]:
-    return {
+    links = {
         "index": url_for(f"reports.{prefix}index"),
         "pdf": url_for(f"reports.{prefix}pdf", year=year),
         "csv": url_for(f"reports.{prefix}csv", year=year),
-        "previous": url_for(f"reports.{prefix}releases", year=year - 1),
-        "next": url_for(f"reports.{prefix}releases", year=year + 1),
     }
+    # Step through the years that hold records (and up to this year), not 1900 to 2200.
+    span = reports.year_span(db.session)
+    first, last = span if span else (year, year)
+    last = max(last, dt.date.today().year)
+    if first < year <= last + 1:
+        links["previous"] = url_for(f"reports.{prefix}releases", year=year - 1)
+    if first - 1 <= year < last:
+        links["next"] = url_for(f"reports.{prefix}releases", year=year + 1)
+    return links
 
 
 def _page(year: int, public: bool) -> str:
