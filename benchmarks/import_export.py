@@ -17,30 +17,6 @@ from pathlib import Path
 IMPORT_TARGET = 2_000  # cases per second
 EXPORT_TARGET = 10_000
 
-CASE_HEADER = [
-    "reference",
-    "full_name",
-    "name_native",
-    "country",
-    "category",
-    "profession",
-    "arrested_on",
-    "status",
-    "status_on",
-    "release_kind",
-    "summary",
-    "is_public",
-    "consent_publicity",
-]
-EVENT_HEADER = [
-    "reference",
-    "status",
-    "effective_on",
-    "precision",
-    "release_kind",
-    "public_note",
-    "source_url",
-]
 COUNTRIES = ["VN", "IR", "CN", "EG", "TR", "BY", "RU", "SA", "BR", "NG", "MM", "VE"]
 CATEGORIES = ["activist", "journalist", "lawyer", "student", "campaigner", "writer_artist"]
 PATHS = [
@@ -54,13 +30,15 @@ PATHS = [
 
 
 def generate(n: int, folder: Path) -> tuple[Path, Path, int]:
+    from tracker.services.transfer import CASE_COLUMNS, EVENT_COLUMNS
+
     rng = random.Random(2020)
     cases_path, events_path = folder / "cases.csv", folder / "events.csv"
     events_total = 0
     with open(cases_path, "w", newline="") as cf, open(events_path, "w", newline="") as ef:
         cw, ew = csv.writer(cf), csv.writer(ef)
-        cw.writerow(CASE_HEADER)
-        ew.writerow(EVENT_HEADER)
+        cw.writerow(CASE_COLUMNS)
+        ew.writerow(EVENT_COLUMNS)
         for i in range(n):
             ref = f"GEN-{i:06d}"
             path = PATHS[rng.randrange(len(PATHS))]

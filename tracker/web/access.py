@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from tracker.domain.vocabulary import Role
 from tracker.extensions import login_manager
+from tracker.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +32,12 @@ def require_role(*roles: Role) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def current_actor() -> User:
+    """The signed-in user as a model, to hand to services as the actor."""
+    user: User = current_user._get_current_object()
+    return user
 
 
 staff_required = require_role(Role.ADMIN, Role.CASEWORKER, Role.VIEWER)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -12,7 +11,7 @@ from tracker.domain.errors import NotFound, ValidationError
 from tracker.extensions import db
 from tracker.models import ApiToken, AuditEvent, Case, User
 from tracker.services import users as user_service
-from tracker.web.access import admin_required
+from tracker.web.access import admin_required, current_actor
 from tracker.web.forms import (
     ActionForm,
     AuditFilterForm,
@@ -28,11 +27,6 @@ bp = Blueprint("admin", __name__, url_prefix="/staff")
 
 Page = str | tuple[str, int] | Response
 AUDIT_PER_PAGE = 50
-
-
-def _actor() -> User:
-    user: User = current_user._get_current_object()
-    return user
 
 
 def _user_or_404(user_id: int) -> User:
@@ -61,7 +55,7 @@ def create_user() -> Page:
         try:
             user = user_service.create_user(
                 db.session,
-                _actor(),
+                current_actor(),
                 form.email.data or "",
                 form.password.data or "",
                 form.role.data or "viewer",
@@ -108,7 +102,7 @@ def change_role(user_id: int) -> Page:
     form = RoleForm()
     if form.validate_on_submit():
         try:
-            user_service.change_role(db.session, _actor(), target, form.role.data or "")
+            user_service.change_role(db.session, current_actor(), target, form.role.data or "")
         except ValidationError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -125,7 +119,7 @@ def deactivate(user_id: int) -> Page:
     target = _user_or_404(user_id)
     if ActionForm().validate_on_submit():
         try:
-            user_service.deactivate(db.session, _actor(), target)
+            user_service.deactivate(db.session, current_actor(), target)
         except ValidationError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -140,7 +134,7 @@ def deactivate(user_id: int) -> Page:
 def reactivate(user_id: int) -> Page:
     target = _user_or_404(user_id)
     if ActionForm().validate_on_submit():
-        user_service.reactivate(db.session, _actor(), target)
+        user_service.reactivate(db.session, current_actor(), target)
         db.session.commit()
         flash(f"{target.email} may sign in again.", "success")
     return redirect(url_for("admin.user", user_id=target.id))
@@ -153,7 +147,7 @@ def reset_password(user_id: int) -> Page:
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            user_service.set_password(db.session, _actor(), target, form.password.data or "")
+            user_service.set_password(db.session, current_actor(), target, form.password.data or "")
         except ValidationError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -172,7 +166,7 @@ def create_token(user_id: int) -> Page:
     form = TokenForm()
     if not form.validate_on_submit():
         return _user_page(target, 422, token_form=form)
-    token = user_service.create_token(db.session, _actor(), target, form.name.data or "")
+    token = user_service.create_token(db.session, current_actor(), target, form.name.data or "")
     db.session.commit()
     # Shown in this response only (never stored in the session, never shown again).
     return _user_page(target, 201, new_token=token, token_form=TokenForm(formdata=None))
@@ -186,7 +180,7 @@ def revoke_token(token_id: int) -> Page:
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            user_service.revoke_token(db.session, _actor(), token_id)
+            user_service.revoke_token(db.session, current_actor(), token_id)
         except NotFound:
             abort(404)
         db.session.commit()

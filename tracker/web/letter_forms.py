@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.domain.vocabulary import AppealKind, AppealStatus
 from tracker.models import Addressee, Appeal, Campaign
+from tracker.services.letters import ADDRESSEE_FIELDS, APPEAL_FIELDS, CAMPAIGN_FIELDS
 from tracker.web.forms import country_choices, options
 
 KIND_CHOICES = [
@@ -47,17 +48,7 @@ class AddresseeForm(FlaskForm):
     language = StringField("Language", default="en", validators=[Length(max=35)])
     version = HiddenField()
 
-    FIELDS = (
-        "honorific",
-        "name",
-        "position",
-        "institution",
-        "address_lines",
-        "country",
-        "email",
-        "salutation",
-        "language",
-    )
+    FIELDS = ADDRESSEE_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -85,7 +76,7 @@ class CampaignForm(FlaskForm):
         "Letter target", default=0, validators=[Optional(), NumberRange(min=0)]
     )
 
-    FIELDS = ("name", "slug", "description", "starts_on", "ends_on", "letter_target")
+    FIELDS = CAMPAIGN_FIELDS
 
     def load(self, campaign: Campaign) -> None:
         """Fill the form from a saved campaign."""
@@ -114,18 +105,7 @@ class AppealForm(FlaskForm):
     campaign = SelectField("Campaign", default="")
     version = HiddenField()
 
-    FIELDS = (
-        "kind",
-        "language",
-        "addressee_id",
-        "copies_to",
-        "subject",
-        "body",
-        "asks",
-        "deadline",
-        "status",
-        "campaign",
-    )
+    FIELDS = APPEAL_FIELDS
 
     def __init__(
         self,

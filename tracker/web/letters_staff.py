@@ -17,13 +17,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.domain.errors import NotFound, StaleEdit, ValidationError
 from tracker.extensions import db
-from tracker.models import Addressee, Appeal, Campaign, Case, User
+from tracker.models import Addressee, Appeal, Campaign, Case
 from tracker.pdf import ASSET_BASE
 from tracker.services import letter_staff
 from tracker.services import letters as letter_service
@@ -37,7 +36,7 @@ from tracker.services.letter_pdf import (
     render_pack,
 )
 from tracker.services.public import AppealCard
-from tracker.web.access import editor_required, staff_required
+from tracker.web.access import current_actor, editor_required, staff_required
 from tracker.web.forms import apply_errors
 from tracker.web.letter_forms import AddresseeForm, AppealForm, CampaignForm
 
@@ -45,11 +44,6 @@ bp = Blueprint("letters_staff", __name__, url_prefix="/staff")
 
 Page = str | tuple[str, int] | Response
 _BODY_RE = re.compile(r"<body>(.*)</body>", re.DOTALL)
-
-
-def _actor() -> User:
-    user: User = current_user._get_current_object()
-    return user
 
 
 def _get_or_404(model: Any, ident: int) -> Any:
@@ -92,7 +86,7 @@ def new_addressee() -> Page:
     status = 200
     if form.validate_on_submit():
         try:
-            addressee = letter_service.create_addressee(db.session, _actor(), form.values())
+            addressee = letter_service.create_addressee(db.session, current_actor(), form.values())
         except ValidationError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -118,7 +112,7 @@ def edit_addressee(addressee_id: int) -> Page:
         version = _version(form)
         try:
             changed = letter_service.update_addressee(
-                db.session, _actor(), record, form.values(), version
+                db.session, current_actor(), record, form.values(), version
             )
         except ValidationError as error:
             db.session.rollback()
@@ -169,7 +163,7 @@ def new_campaign() -> Page:
     status = 200
     if form.validate_on_submit():
         try:
-            campaign = letter_service.create_campaign(db.session, _actor(), form.values())
+            campaign = letter_service.create_campaign(db.session, current_actor(), form.values())
         except ValidationError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -209,7 +203,9 @@ def edit_campaign(campaign_id: int) -> Page:
     status = 200
     if form.validate_on_submit():
         try:
-            changed = letter_service.update_campaign(db.session, _actor(), record, form.values())
+            changed = letter_service.update_campaign(
+                db.session, current_actor(), record, form.values()
+            )
         except ValidationError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -342,7 +338,7 @@ def new_appeal(case_id: int) -> Page:
         if request.form.get("action") == "preview":
             return _typed_preview(form, case, None)
         try:
-            appeal = letter_service.create_appeal(db.session, _actor(), case, form.values())
+            appeal = letter_service.create_appeal(db.session, current_actor(), case, form.values())
         except ValidationError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -387,7 +383,9 @@ def edit_appeal(appeal_id: int) -> Page:
         return _typed_preview(form, case, record)
     version = _version(form)
     try:
-        changed = letter_service.update_appeal(db.session, _actor(), record, form.values(), version)
+        changed = letter_service.update_appeal(
+            db.session, current_actor(), record, form.values(), version
+        )
     except ValidationError as error:
         db.session.rollback()
         apply_errors(form, error)

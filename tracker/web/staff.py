@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,7 +18,7 @@ from tracker.models import Case, StatusChange, User
 from tracker.services import cases as case_service
 from tracker.services.dashboard import build_dashboard
 from tracker.services.search import SORTS, CaseQuery, search_cases
-from tracker.web.access import editor_required, staff_required
+from tracker.web.access import current_actor, editor_required, staff_required
 from tracker.web.forms import (
     STATUS_CHOICES,
     CaseForm,
@@ -33,11 +32,6 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 Page = str | tuple[str, int] | Response
 FILTER_KEYS = ("q", "status", "country", "category", "public", "assigned", "sort")
-
-
-def _actor() -> User:
-    user: User = current_user._get_current_object()
-    return user
 
 
 def _case_or_404(case_id: int) -> Case:
@@ -100,7 +94,7 @@ def new_case() -> Page:
     form = CaseForm(caseworkers=_staff_choices())
     if form.validate_on_submit():
         try:
-            case = case_service.create_case(db.session, _actor(), form.case_fields())
+            case = case_service.create_case(db.session, current_actor(), form.case_fields())
         except ValidationError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -141,7 +135,7 @@ def edit_case(case_id: int) -> Page:
         version = int(form.version.data) if (form.version.data or "").isdigit() else -1
         try:
             changed = case_service.update_case(
-                db.session, _actor(), record, form.case_fields(), version
+                db.session, current_actor(), record, form.case_fields(), version
             )
         except ValidationError as error:
             db.session.rollback()
@@ -201,7 +195,7 @@ def change_status(case_id: int) -> Page:
         try:
             case_service.change_status(
                 db.session,
-                _actor(),
+                current_actor(),
                 record,
                 form.status.data or "",
                 form.effective_on.data,  # type: ignore[arg-type]  # DataRequired
