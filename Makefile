@@ -12,7 +12,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
                && { echo $$p; break; }; done)
 endif
 
-.PHONY: run test lint install install-dev
+.PHONY: run test lint install install-dev system-deps
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed" >&2; exit 1; }
@@ -30,7 +30,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-run: install
+# Pango and the letter fonts come from the system: installed when missing (as root), or named.
+system-deps:
+	@scripts/system-deps
+
+run: system-deps install
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker demo load
 	@$(BIN)/python -m tracker.commands.demo_admin "$(INSTANCE)"
@@ -40,7 +44,7 @@ run: install
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - 'tracker:create_app()'
 
 # TRACKER_TEST_DATABASE_URL (PostgreSQL) is passed through from the environment.
-test: install-dev
+test: system-deps install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
