@@ -26,6 +26,7 @@ from tracker import create_app
 from tracker.extensions import db as _db
 from tracker.models import User
 from tracker.paths import MIGRATIONS_DIR
+from tracker.services import counters
 from tracker.services.users import create_user
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
@@ -124,9 +125,12 @@ def db(app: Flask) -> Iterator[scoped_session[Any]]:
         # A plain Session: Flask-SQLAlchemy's own picks the engine and ignores `bind`.
         factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         _db.session = scoped_session(factory, scopefunc=_app_ctx_id)
+        # Downloads are tallied in memory per process: each test starts with none pending.
+        counters.downloads = counters.DownloadTally()
         try:
             yield _db.session
         finally:
+            counters.downloads = counters.DownloadTally()
             _db.session.remove()
             _db.session = original
             transaction.rollback()

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker.models import AppealCounter, RateLimitHit, utcnow
+from tracker.models import Appeal, AppealCounter, RateLimitHit, utcnow
 
 
 def _upsert(session: Session, table: type, keys: dict[str, object], increments: dict[str, int]):  # type: ignore[no-untyped-def]
@@ -79,9 +79,16 @@ class DownloadTally:
         with self._lock:
             pending, self._pending = self._pending, Counter()
             self._last_flush = time.monotonic()
+        # An appeal may be gone by the time its downloads are written (its case deleted, a
+        # transaction rolled back): its counts go with it rather than failing the request.
+        wanted = {appeal_id for appeal_id, _day in pending}
+        existing = set(session.scalars(select(Appeal.id).where(Appeal.id.in_(wanted))))
+        written = 0
         for (appeal_id, day), n in sorted(pending.items()):
-            add_counts(session, appeal_id, day, downloads=n)
-        return sum(pending.values())
+            if appeal_id in existing:
+                add_counts(session, appeal_id, day, downloads=n)
+                written += n
+        return written
 
 
 downloads = DownloadTally()
