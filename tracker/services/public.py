@@ -588,8 +588,10 @@ def _state_query() -> Select[Any]:
             Appeal.status,
             Appeal.deadline,
             Appeal.version,
+            Appeal.created_at,
             Case.full_name,
             Case.version.label("case_version"),
+            Case.created_at.label("case_created_at"),
             Addressee.version.label("addressee_version"),
             counted.label("copies_count"),
             version_sum.label("copies_versions"),
@@ -625,6 +627,9 @@ def appeal_state(session: Session, slug: str, appeal_id: int) -> AppealState:
         row.case_version,
         row.addressee_version,
         (row.copies_count, row.copies_versions, row.copies_places),
+        # Which rows these are, not only their versions: after a restore or a re-import into
+        # a new database, ids and versions start again while the disk cache remains.
+        (slug, row.case_id, row.created_at, row.case_created_at),
     )
     return AppealState(row.case_id, row.full_name, row.id, row.status, row.deadline, versions)
 
