@@ -148,7 +148,6 @@ _RENDERER_PACKAGES = tuple(
         "cssselect2",
         "pydyf",
         "tinyhtml5",
-        "html5lib",
         "fontTools",
     )
 )

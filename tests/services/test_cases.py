@@ -85,8 +85,8 @@ def test_failure_between_the_two_writes_leaves_neither(db: Any, caseworker: User
     case = create_case(db, caseworker, NGA)
     db.commit()
     version = case.version
-    # Make the history insert fail after the case row was changed in the same transaction:
-    # the case's source_url column is bounded on PostgreSQL; on SQLite we break the FK.
+    # Make the history insert fail after the case row was changed in the same transaction
+    # (a history row for a case that does not exist breaks the foreign key on both databases).
     case.status = "charged"
     db.flush()
     with pytest.raises(DBAPIError):
