@@ -15,7 +15,7 @@ from tests.conftest import login_as
 from tests.reports.conftest import SENTINEL, add_case
 from tracker.cli import cli
 from tracker.extensions import login_manager
-from tracker.models import Case, User
+from tracker.models import Appeal, AppealCounter, Case, User
 from tracker.services import reports
 from tracker.services.cases import change_status, update_case
 
@@ -200,6 +200,22 @@ def test_year_index_links_every_year(client: FlaskClient, real_people: list[Case
     html = client.get("/reports/releases/").get_data(as_text=True)
     assert '<a href="/reports/releases/2020">2020</a>' in html
     assert '<a href="/reports/releases/2015">2015</a>' in html
+
+
+def test_large_counts_are_written_with_thousands_separators(
+    client: FlaskClient, db: Any, real_people: list[Case]
+) -> None:
+    wang = real_people[2]
+    appeal = Appeal(case_id=wang.id, subject="Free Wang Quanzhang")
+    db.add(appeal)
+    db.flush()
+    db.add(AppealCounter(appeal_id=appeal.id, day=dt.date(2020, 2, 1), downloads=62751, sent=24396))
+    db.commit()
+    html = " ".join(client.get("/reports/releases/2020").get_data(as_text=True).split())
+    assert "letters: 62,751 downloaded, 24,396 sent" in html
+    assert "Supporters downloaded 62,751 letters" in html and "posted 24,396." in html
+    text = pdf_text(client.get("/reports/releases/2020.pdf").data)
+    assert "62,751 downloaded, 24,396 sent" in text
 
 
 def test_cli_writes_every_format(

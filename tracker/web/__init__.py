@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
 from flask import Flask
 
 from tracker.domain.dates import format_partial_date
@@ -18,6 +19,8 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     security.init_app(app)
 
+    # Counts with thousands separators: "1,204 released", as the report is read in English.
+    app.jinja_env.filters["number"] = lambda n: format_decimal(n, locale="en")
     app.jinja_env.filters["partial_date"] = format_partial_date
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["status_label"] = lambda s: Status(s).label if s else ""
