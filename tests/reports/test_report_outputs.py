@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pypdf
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import select
 
 from tests.conftest import login_as
 from tests.reports.conftest import SENTINEL, add_case
@@ -70,6 +72,32 @@ def test_2020_report_pdf_names_the_three_real_people(
     assert "Contents" in text and "Page 1 of" not in text  # the cover has no page number
     assert "Page 2 of" in text
     assert text.count("Releases in 2020") >= 3  # cover, and the running header on each page
+
+
+def test_demo_data_2020_report_names_exactly_the_three_real_people(
+    client: FlaskClient, runner: FlaskCliRunner, db: Any
+) -> None:
+    """`tracker demo load`, then the public 2020 report: of the real (non-demo) people, exactly
+    the three released in 2020 are named, with their dates, release kinds and Narges Mohammadi's
+    re-arrest beside her name; the fictional demo cases do not disturb them."""
+    result = runner.invoke(cli, ["demo", "load"])
+    assert result.exit_code == 0, result.output
+    real_names = set(db.scalars(select(Case.full_name).where(~Case.reference.startswith("DEMO-"))))
+    assert len(real_names) == 3  # the demo's only real people are the three released in 2020
+
+    page = client.get("/reports/releases/2020").get_data(as_text=True)
+    named = set(re.findall(r'<h3 class="person">([^<]+?)\s*(?:<|$)', page))
+    assert named & real_names == {"Tran Thi Nga", "Narges Mohammadi", "Wang Quanzhang"}
+    html = " ".join(page.split())
+    text = pdf_text(client.get("/reports/releases/2020.pdf").data)
+    for output in (html, text):
+        for fact in RELEASE_FACTS:
+            assert fact in output
+    assert re.search(r"Narges Mohammadi .{0,40}· Arrested again in November 2021", text)
+    # Nobody real is named in the years around it.
+    for year in (2019, 2021):
+        other = client.get(f"/reports/releases/{year}").get_data(as_text=True)
+        assert not any(name in other for name in real_names)
 
 
 def test_private_fields_never_appear_in_any_public_report_output(
