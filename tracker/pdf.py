@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import logging
 import os
 import shutil
@@ -243,8 +244,13 @@ def release_memory() -> None:
     """Hand freed heap pages back to the system after a render.
 
     A layout allocates and frees tens of megabytes of small objects; glibc keeps the freed
-    arenas, so without this a worker's resident size creeps up render after render.
+    arenas, so without this a worker's resident size creeps up render after render. The laid-out
+    document holds reference cycles, so most of it is freed by the cycle collector, not when its
+    last reference goes: collect the young generations first (the document is young; the
+    long-lived heap of modules is not walked, so it is cheap), then trim. With the collection a
+    worker holds 96 MB after 400 letters instead of 101 MB (docs/performance.md).
     """
+    gc.collect(1)
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
+import weakref
 from typing import Any
 
 import pytest
@@ -12,7 +14,14 @@ from pypdf import PdfReader
 from tests.pdf.conftest import pdf_text
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import User
-from tracker.pdf import RenderRefused, missing_script_fonts, render_pdf
+from tracker.pdf import (
+    RenderRefused,
+    layout,
+    missing_script_fonts,
+    release_memory,
+    render_pdf,
+    write,
+)
 from tracker.services import public as public_service
 from tracker.services.letter_pdf import (
     LetterError,
@@ -205,6 +214,23 @@ def test_time_limit_refuses_a_slow_document() -> None:
         render_pdf(html, max_pages=10_000, seconds=0.2)
     # The process keeps rendering afterwards.
     assert render_pdf("<p>after</p>").startswith(b"%PDF")
+
+
+def test_release_memory_frees_a_finished_document_before_trimming() -> None:
+    """A laid-out document is held by reference cycles: dropping it frees nothing until the
+    cycle collector runs. `release_memory` (run after every render) must free it itself, or the
+    heap trim that follows has nothing to give back and a worker grows render after render."""
+    gc.disable()  # no automatic collection may do the work in this test's place
+    try:
+        document = layout('<html lang="en"><p>Dear Minister,</p><p>Free Tran Thi Nga.</p>')
+        write(document)
+        page = weakref.ref(document.pages[0]._page_box)  # the root of the laid-out box tree
+        del document
+        assert page() is not None  # still alive: only the collector frees it
+        release_memory()
+        assert page() is None
+    finally:
+        gc.enable()
 
 
 def test_pack_is_one_document_with_fonts_embedded_once(
