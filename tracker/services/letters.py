@@ -427,11 +427,3 @@ def update_appeal(
         case_id=appeal.case_id,
     )
     return names
-
-
-def appeal_or_404(session: Session, appeal_id: int) -> Appeal:
-    """The appeal with this id, or NotFound."""
-    appeal = session.get(Appeal, appeal_id)
-    if appeal is None:
-        raise NotFound(f"No appeal {appeal_id}.")
-    return appeal

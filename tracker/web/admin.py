@@ -29,13 +29,6 @@ Page = str | tuple[str, int] | Response
 AUDIT_PER_PAGE = 50
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 def _users_page(form: UserCreateForm, status: int = 200) -> Page:
     everyone = db.session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
     return render_template("admin/users.html", users=everyone, form=form), status
@@ -92,13 +85,13 @@ def _user_page(user: User, status: int = 200, **forms: object) -> Page:
 @bp.get("/users/<int:user_id>")
 @admin_required
 def user(user_id: int) -> Page:
-    return _user_page(_user_or_404(user_id))
+    return _user_page(db.get_or_404(User, user_id))
 
 
 @bp.post("/users/<int:user_id>/role")
 @admin_required
 def change_role(user_id: int) -> Page:
-    target = _user_or_404(user_id)
+    target = db.get_or_404(User, user_id)
     form = RoleForm()
     if form.validate_on_submit():
         try:
@@ -116,7 +109,7 @@ def change_role(user_id: int) -> Page:
 @bp.post("/users/<int:user_id>/deactivate")
 @admin_required
 def deactivate(user_id: int) -> Page:
-    target = _user_or_404(user_id)
+    target = db.get_or_404(User, user_id)
     if ActionForm().validate_on_submit():
         try:
             user_service.deactivate(db.session, current_actor(), target)
@@ -132,7 +125,7 @@ def deactivate(user_id: int) -> Page:
 @bp.post("/users/<int:user_id>/reactivate")
 @admin_required
 def reactivate(user_id: int) -> Page:
-    target = _user_or_404(user_id)
+    target = db.get_or_404(User, user_id)
     if ActionForm().validate_on_submit():
         user_service.reactivate(db.session, current_actor(), target)
         db.session.commit()
@@ -143,7 +136,7 @@ def reactivate(user_id: int) -> Page:
 @bp.post("/users/<int:user_id>/password")
 @admin_required
 def reset_password(user_id: int) -> Page:
-    target = _user_or_404(user_id)
+    target = db.get_or_404(User, user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
@@ -162,7 +155,7 @@ def reset_password(user_id: int) -> Page:
 @bp.post("/users/<int:user_id>/tokens")
 @admin_required
 def create_token(user_id: int) -> Page:
-    target = _user_or_404(user_id)
+    target = db.get_or_404(User, user_id)
     form = TokenForm()
     if not form.validate_on_submit():
         return _user_page(target, 422, token_form=form)

@@ -61,6 +61,12 @@ def apply_errors(form: FlaskForm, error: ValidationError) -> None:
         form.form_errors.append(error.message)
 
 
+def submitted_version(form: FlaskForm) -> int:
+    """The version the editor saw, from the form's hidden field; -1 (never current) if garbled."""
+    text = form.version.data or ""
+    return int(text) if text.isdigit() else -1
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])

@@ -37,7 +37,7 @@ from tracker.services.letter_pdf import (
 )
 from tracker.services.public import AppealCard
 from tracker.web.access import current_actor, editor_required, staff_required
-from tracker.web.forms import apply_errors
+from tracker.web.forms import apply_errors, submitted_version
 from tracker.web.letter_forms import AddresseeForm, AppealForm, CampaignForm
 
 bp = Blueprint("letters_staff", __name__, url_prefix="/staff")
@@ -46,24 +46,12 @@ Page = str | tuple[str, int] | Response
 _BODY_RE = re.compile(r"<body>(.*)</body>", re.DOTALL)
 
 
-def _get_or_404(model: Any, ident: int) -> Any:
-    record = db.session.get(model, ident)
-    if record is None:
-        abort(404)
-    return record
-
-
 def _today() -> dt.date:
     return dt.date.today()
 
 
 def _organisation() -> str:
     return str(current_app.config["ORGANISATION_NAME"])
-
-
-def _version(form: Any) -> int:
-    text = form.version.data or ""
-    return int(text) if text.isdigit() else -1
 
 
 # -- addressees ---------------------------------------------------------------------------------
@@ -102,14 +90,14 @@ def new_addressee() -> Page:
 @bp.route("/addressees/<int:addressee_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_addressee(addressee_id: int) -> Page:
-    record: Addressee = _get_or_404(Addressee, addressee_id)
+    record: Addressee = db.get_or_404(Addressee, addressee_id)
     form = AddresseeForm()
     if request.method == "GET":
         form.load(record)
     stale: list[tuple[str, str]] = []
     status = 200
     if form.validate_on_submit():
-        version = _version(form)
+        version = submitted_version(form)
         try:
             changed = letter_service.update_addressee(
                 db.session, current_actor(), record, form.values(), version
@@ -120,7 +108,7 @@ def edit_addressee(addressee_id: int) -> Page:
             status = 422
         except (StaleEdit, StaleDataError):
             db.session.rollback()
-            record = _get_or_404(Addressee, addressee_id)
+            record = db.get_or_404(Addressee, addressee_id)
             names = letter_staff.changed_fields_since(
                 db.session, "addressee", record.id, version
             ) or list(AddresseeForm.FIELDS)
@@ -179,7 +167,7 @@ def new_campaign() -> Page:
 @bp.get("/campaigns/<int:campaign_id>")
 @staff_required
 def campaign(campaign_id: int) -> Page:
-    record: Campaign = _get_or_404(Campaign, campaign_id)
+    record: Campaign = db.get_or_404(Campaign, campaign_id)
     appeals = letter_staff.appeals_of_campaign(db.session, record.id)
     chart = letter_staff.counter_chart(db.session, [a.id for a in appeals], _today())
     printable = public_service.active_campaign_appeals(db.session, record.slug)
@@ -196,7 +184,7 @@ def campaign(campaign_id: int) -> Page:
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_campaign(campaign_id: int) -> Page:
-    record: Campaign = _get_or_404(Campaign, campaign_id)
+    record: Campaign = db.get_or_404(Campaign, campaign_id)
     form = CampaignForm()
     if request.method == "GET":
         form.load(record)
@@ -223,7 +211,7 @@ def edit_campaign(campaign_id: int) -> Page:
 @staff_required
 def campaign_pack(campaign_id: int) -> Page:
     """The same printable pack as `tracker letters pack --campaign SLUG`."""
-    record: Campaign = _get_or_404(Campaign, campaign_id)
+    record: Campaign = db.get_or_404(Campaign, campaign_id)
     paper = _paper()
     cards = public_service.active_campaign_appeals(db.session, record.slug)
     if not cards:
@@ -330,7 +318,7 @@ def _typed_preview(form: AppealForm, case: Case, appeal: Appeal | None) -> Page:
 @bp.route("/cases/<int:case_id>/appeals/new", methods=["GET", "POST"])
 @editor_required
 def new_appeal(case_id: int) -> Page:
-    case: Case = _get_or_404(Case, case_id)
+    case: Case = db.get_or_404(Case, case_id)
     form = _appeal_form()
     if request.method == "GET":
         form.asks.data = ""
@@ -353,7 +341,7 @@ def new_appeal(case_id: int) -> Page:
 @bp.get("/appeals/<int:appeal_id>")
 @staff_required
 def appeal(appeal_id: int) -> Page:
-    record: Appeal = _get_or_404(Appeal, appeal_id)
+    record: Appeal = db.get_or_404(Appeal, appeal_id)
     preview, message = _preview(lambda: letter_staff.staff_card(db.session, record.id))
     chart = letter_staff.counter_chart(db.session, [record.id], _today())
     return render_template(
@@ -370,7 +358,7 @@ def appeal(appeal_id: int) -> Page:
 @bp.route("/appeals/<int:appeal_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_appeal(appeal_id: int) -> Page:
-    record: Appeal = _get_or_404(Appeal, appeal_id)
+    record: Appeal = db.get_or_404(Appeal, appeal_id)
     case: Case = record.case
     form = _appeal_form()
     if request.method == "GET":
@@ -381,7 +369,7 @@ def edit_appeal(appeal_id: int) -> Page:
         return _form_page(form, case, record, preview=preview, preview_error=message, status=status)
     if request.form.get("action") == "preview":
         return _typed_preview(form, case, record)
-    version = _version(form)
+    version = submitted_version(form)
     try:
         changed = letter_service.update_appeal(
             db.session, current_actor(), record, form.values(), version
@@ -392,7 +380,7 @@ def edit_appeal(appeal_id: int) -> Page:
         return _form_page(form, case, record, preview=None, status=422)
     except (StaleEdit, StaleDataError):
         db.session.rollback()
-        record = _get_or_404(Appeal, appeal_id)
+        record = db.get_or_404(Appeal, appeal_id)
         names = letter_staff.changed_fields_since(db.session, "appeal", record.id, version)
         stale = [(_label(form, n), _appeal_value(record, n)) for n in names or AppealForm.FIELDS]
         # The typed input stays; the next save knowingly replaces the newer version.
@@ -410,7 +398,7 @@ def edit_appeal(appeal_id: int) -> Page:
 @staff_required
 def appeal_pdf(appeal_id: int) -> Page:
     """The real PDF of any appeal (drafts and closed appeals too), rendered afresh."""
-    record: Appeal = _get_or_404(Appeal, appeal_id)
+    record: Appeal = db.get_or_404(Appeal, appeal_id)
     paper = _paper()
     try:
         card = letter_staff.staff_card(db.session, record.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -26,19 +26,13 @@ from tracker.web.forms import (
     apply_errors,
     country_choices,
     options,
+    submitted_version,
 )
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 Page = str | tuple[str, int] | Response
 FILTER_KEYS = ("q", "status", "country", "category", "public", "assigned", "sort")
-
-
-def _case_or_404(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        abort(404)
-    return case
 
 
 def _staff_choices() -> list[tuple[str, str]]:
@@ -109,7 +103,7 @@ def new_case() -> Page:
 @bp.get("/cases/<int:case_id>")
 @staff_required
 def case(case_id: int) -> Page:
-    record = _case_or_404(case_id)
+    record = db.get_or_404(Case, case_id)
     history = db.session.scalars(
         select(StatusChange)
         .where(StatusChange.case_id == record.id)
@@ -122,7 +116,7 @@ def case(case_id: int) -> Page:
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_case(case_id: int) -> Page:
-    record = _case_or_404(case_id)
+    record = db.get_or_404(Case, case_id)
     form = CaseForm(obj=record if request.method == "GET" else None, caseworkers=_staff_choices())
     if request.method == "GET":
         form.version.data = str(record.version)
@@ -132,7 +126,7 @@ def edit_case(case_id: int) -> Page:
     stale: list[tuple[str, str]] = []
     status = 200
     if form.validate_on_submit():
-        version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+        version = submitted_version(form)
         try:
             changed = case_service.update_case(
                 db.session, current_actor(), record, form.case_fields(), version
@@ -143,7 +137,7 @@ def edit_case(case_id: int) -> Page:
             status = 422
         except (StaleEdit, StaleDataError) as error:
             db.session.rollback()
-            record = _case_or_404(case_id)
+            record = db.get_or_404(Case, case_id)
             fields = getattr(error, "changed_fields", None) or case_service.changed_fields_since(
                 db.session, record, version
             )
@@ -185,7 +179,7 @@ def _shown(case: Case, name: str) -> str:
 @bp.route("/cases/<int:case_id>/status", methods=["GET", "POST"])
 @editor_required
 def change_status(case_id: int) -> Page:
-    record = _case_or_404(case_id)
+    record = db.get_or_404(Case, case_id)
     current = record.status if record.history else None
     allowed = allowed_next(current)
     form = StatusForm()
