@@ -29,9 +29,9 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Case
 from tracker.paths import MIGRATIONS_DIR
-from tracker.services.dashboard import build_dashboard
-from tracker.services.search import CaseQuery, search_cases
-from tracker.services.users import create_user
+from tracker.services.accounts.users import create_user
+from tracker.services.cases.dashboard import build_dashboard
+from tracker.services.cases.search import CaseQuery, search_cases
 
 WORDS = [
     "activist",

@@ -30,7 +30,7 @@ PATHS = [
 
 
 def generate(n: int, folder: Path) -> tuple[Path, Path, int]:
-    from tracker.services.transfer import CASE_COLUMNS, EVENT_COLUMNS
+    from tracker.services.cases.transfer import CASE_COLUMNS, EVENT_COLUMNS
 
     rng = random.Random(2020)
     cases_path, events_path = folder / "cases.csv", folder / "events.csv"
@@ -83,7 +83,7 @@ def main() -> None:
         from tracker.database import write_intent
         from tracker.extensions import db
         from tracker.paths import MIGRATIONS_DIR
-        from tracker.services.transfer import export_cases, import_cases
+        from tracker.services.cases.transfer import export_cases, import_cases
 
         cases_path, events_path, n_events = generate(args.cases, folder)
         app = create_app()

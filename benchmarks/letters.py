@@ -33,7 +33,7 @@ ORG = "Tracker Human Rights"
 
 def fake_card(i: int, language: str = "en"):  # type: ignore[no-untyped-def]
     """A public card without a database (the renderers only see these frozen objects)."""
-    from tracker.services.public import (
+    from tracker.services.publishing.views import (
         AppealCard,
         PublicAddressee,
         PublicAppeal,
@@ -114,7 +114,7 @@ def fake_card(i: int, language: str = "en"):  # type: ignore[no-untyped-def]
 def naive_html(cards) -> str:  # type: ignore[no-untyped-def]
     """The same letters, with the stylesheet inlined and the logo as a file: a naive set-up."""
     from tracker.paths import STATIC_DIR
-    from tracker.services.letter_pdf import _letter, document_html
+    from tracker.services.letters.render import _letter, document_html
 
     letters = [_letter(c, today=TODAY, sender_mode="lines") for c in cards]
     html = document_html(letters, title="naive", organisation=ORG)
@@ -156,7 +156,7 @@ def peak_mb() -> float:
 
 
 def child_memory(kind: str, renders: int) -> dict[str, float]:
-    from tracker.services.letter_pdf import render_letter
+    from tracker.services.letters.render import render_letter
 
     cards = [fake_card(i) for i in range(renders)]
     html = naive_html(cards[:1])
@@ -172,7 +172,7 @@ def child_memory(kind: str, renders: int) -> dict[str, float]:
 
 
 def child_pack(kind: str, letters: int) -> dict[str, float]:
-    from tracker.services.letter_pdf import render_pack
+    from tracker.services.letters.render import render_pack
 
     cards = [fake_card(i) for i in range(letters)]
     start = time.perf_counter()
@@ -237,8 +237,8 @@ def app_download_figures(seconds: float) -> dict[str, float]:
     seed = (
         "from tracker import create_app\n"
         "from tracker.extensions import db\n"
-        "from tracker.services.cases import create_case\n"
-        "from tracker.services.letters import create_addressee, create_appeal\n"
+        "from tracker.services.cases.editing import create_case\n"
+        "from tracker.services.letters.editing import create_addressee, create_appeal\n"
         "app = create_app()\n"
         "with app.app_context():\n"
         "    c = create_case(db.session, None, {'reference': 'B1', 'full_name': 'Tran Thi Nga',"
@@ -301,7 +301,7 @@ def app_download_figures(seconds: float) -> dict[str, float]:
 
 
 def main(quick: bool) -> None:
-    from tracker.services.letter_pdf import Supporter, render_letter, stamp_sender
+    from tracker.services.letters.render import Supporter, render_letter, stamp_sender
 
     n = 7 if quick else 21
     # Warm both paths once (imports, fontconfig) so "cold" means an uncached letter in a

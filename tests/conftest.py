@@ -26,8 +26,8 @@ from tracker import create_app
 from tracker.extensions import db as _db
 from tracker.models import User
 from tracker.paths import MIGRATIONS_DIR
-from tracker.services import counters
-from tracker.services.users import create_user
+from tracker.services.accounts.users import create_user
+from tracker.services.letters import counters
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 PASSWORD = "correct-horse-battery-7"

@@ -18,7 +18,7 @@ import os, sys
 from tracker import create_app
 from tracker.database import write_intent
 from tracker.extensions import db
-from tracker.services.cases import create_case
+from tracker.services.cases.editing import create_case
 
 url, stop = sys.argv[1], sys.argv[2]
 app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})

@@ -18,7 +18,7 @@ from tracker.database import write_intent
 from tracker.domain.errors import InvalidTransition, StaleEdit
 from tracker.extensions import db
 from tracker.models import Case, StatusChange
-from tracker.services.cases import change_status, create_case, update_case
+from tracker.services.cases.editing import change_status, create_case, update_case
 
 PROCESSES = 4
 CHANGES = 20

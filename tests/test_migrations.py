@@ -17,8 +17,8 @@ from tests.conftest import PASSWORD, make_app
 from tracker.extensions import db as _db
 from tracker.models import AuditEvent, Base, Case, StatusChange, User
 from tracker.paths import MIGRATIONS_DIR
-from tracker.services.cases import change_status, create_case
-from tracker.services.users import create_user
+from tracker.services.accounts.users import create_user
+from tracker.services.cases.editing import change_status, create_case
 
 # Full-text search lives outside the models (migration 0002): SQLite's FTS5 tables and
 # PostgreSQL's expression index over a tsvector.

@@ -13,7 +13,7 @@ from tracker.database import set_write_intent
 from tracker.domain.errors import TrackerError, ValidationError
 from tracker.domain.vocabulary import Role
 from tracker.extensions import db
-from tracker.services import users as user_service
+from tracker.services.accounts import users as user_service
 
 
 def _create_app() -> object:

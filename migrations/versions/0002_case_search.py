@@ -7,7 +7,7 @@ Create Date: 2026-11-25 10:00:00
 SQLite: an FTS5 external-content table `cases_fts` (names in both scripts, reference,
 summary) kept in step with `cases` by triggers. PostgreSQL: a GIN index over a 'simple'
 tsvector of the same columns (no stemming: names must match as typed, in any script).
-The expressions here are repeated in tracker/services/search.py and must stay identical.
+The expressions here are repeated in tracker/services/cases/search.py and must stay identical.
 """
 from alembic import op
 

@@ -14,9 +14,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from tests.conftest import PASSWORD, make_app
 from tracker.extensions import db as _db
 from tracker.models import Case, User
-from tracker.services.cases import create_case
-from tracker.services.letters import create_addressee, create_appeal
-from tracker.services.users import create_token, create_user
+from tracker.services.accounts.users import create_token, create_user
+from tracker.services.cases.editing import create_case
+from tracker.services.letters.editing import create_addressee, create_appeal
 
 NGA = {
     "reference": "VN-2017-TTN",

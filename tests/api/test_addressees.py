@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.api.conftest import bearer
 from tracker.models import Addressee, AuditEvent, User
-from tracker.services.letters import create_addressee
+from tracker.services.letters.editing import create_addressee
 
 MINISTER = {
     "honorific": "H.E.",

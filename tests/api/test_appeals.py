@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.api.conftest import bearer
 from tracker.models import Addressee, Appeal, AuditEvent, Case, User
-from tracker.services.letters import create_addressee, create_appeal, create_campaign
+from tracker.services.letters.editing import create_addressee, create_appeal, create_campaign
 
 APPEAL = {
     "kind": "appeal",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.api.conftest import bearer
 from tests.conftest import login_as
 from tracker.models import ApiToken, Case, User
-from tracker.services.users import hash_token, revoke_token
+from tracker.services.accounts.users import hash_token, revoke_token
 
 URLS = ("/api/v1/cases", "/api/v1/cases/1", "/api/v1/cases/1/history")
 

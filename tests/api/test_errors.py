@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from tests.api.conftest import bearer
 from tracker.models import Case
-from tracker.services import cases as case_service
+from tracker.services.cases import editing as case_service
 
 
 def _is_json_error(response: Any, status: int) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from tracker.database import configure_engine
 from tracker.models import Case, StatusChange
+from tracker.services.cases.transfer import import_cases
 from tracker.services.demo import load_demo
-from tracker.services.transfer import import_cases
 
 CASE_COLUMNS = (
     "reference",

@@ -137,7 +137,7 @@ def seed(live_server: LiveServer) -> Iterator[Callable[[Callable[[Any], Any]], A
 @pytest.fixture
 def staff_user(seed: Callable[[Callable[[Any], Any]], Any]) -> dict[str, str]:
     """A caseworker on the live server: its email and password."""
-    from tracker.services.users import create_user
+    from tracker.services.accounts.users import create_user
 
     seed(lambda s: create_user(s, None, "e2e@example.org", PASSWORD, "caseworker", "E2E Worker"))
     return {"email": "e2e@example.org", "password": PASSWORD}

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from tests.e2e.test_staff import sign_in
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import AppealCounter
-from tracker.services.letters import create_campaign
+from tracker.services.letters.editing import create_campaign
 
 pytestmark = pytest.mark.e2e
 

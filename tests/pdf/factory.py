@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from tracker.models import PRIVATE_CASE_FIELDS, Appeal, Case, User
-from tracker.services.cases import change_status, create_case
-from tracker.services.letters import create_addressee, create_appeal
+from tracker.services.cases.editing import change_status, create_case
+from tracker.services.letters.editing import create_addressee, create_appeal
 
 SENTINEL = "ZQXSECRET"
 

@@ -22,15 +22,15 @@ from tracker.pdf import (
     render_pdf,
     write,
 )
-from tracker.services import public as public_service
-from tracker.services.letter_pdf import (
+from tracker.services.letters.render import (
     LetterError,
     Supporter,
     personalised_letter,
     render_letter,
     render_pack,
 )
-from tracker.services.public import AppealCard
+from tracker.services.publishing import views as public_service
+from tracker.services.publishing.views import AppealCard
 
 ORG = "Tracker Human Rights"
 

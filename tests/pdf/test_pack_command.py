@@ -11,7 +11,7 @@ from tests.pdf.conftest import pdf_text
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.commands.letters import letters
 from tracker.models import User
-from tracker.services.letters import create_campaign
+from tracker.services.letters.editing import create_campaign
 
 
 def test_letters_pack_writes_every_active_appeal_of_the_campaign(

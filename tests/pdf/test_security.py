@@ -18,9 +18,9 @@ from tracker.domain.errors import ValidationError
 from tracker.domain.placeholders import PlaceholderError, render_letter_text, sample_context
 from tracker.models import User
 from tracker.pdf import ASSET_BASE, AssetFetcher, RefusedURL, render_pdf
-from tracker.services import public as public_service
-from tracker.services.letter_pdf import render_letter
-from tracker.services.public import AppealCard
+from tracker.services.letters.render import render_letter
+from tracker.services.publishing import views as public_service
+from tracker.services.publishing.views import AppealCard
 
 INJECTIONS = [
     "{{ case.__class__ }}",

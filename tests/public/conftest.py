@@ -10,7 +10,7 @@ from flask import Flask
 
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import Addressee, Appeal, Case, User
-from tracker.services.letters import create_campaign
+from tracker.services.letters.editing import create_campaign
 
 
 @dataclass

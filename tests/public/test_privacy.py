@@ -17,7 +17,7 @@ from tests.pdf.factory import SENTINEL
 from tests.public.conftest import World
 from tracker.extensions import db as _db
 from tracker.models import Base, User
-from tracker.services.cases import change_status
+from tracker.services.cases.editing import change_status
 
 
 def crawl(client: FlaskClient, start: list[str]) -> dict[str, bytes]:

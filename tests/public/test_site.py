@@ -16,9 +16,9 @@ from tests.conftest import csrf_token_from
 from tests.pdf.conftest import pdf_text
 from tests.public.conftest import World
 from tracker.models import AppealCounter, User
-from tracker.services import public as public_service
-from tracker.services.cases import change_status, update_case
-from tracker.services.letters import update_addressee, update_appeal
+from tracker.services.cases.editing import change_status, update_case
+from tracker.services.letters.editing import update_addressee, update_appeal
+from tracker.services.publishing import views as public_service
 
 
 def letter_url(world: World, suffix: str = "") -> str:

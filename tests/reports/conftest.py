@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tracker.models import PRIVATE_CASE_FIELDS, Appeal, AppealCounter, Case, User
-from tracker.services.cases import change_status, create_case
+from tracker.services.cases.editing import change_status, create_case
 
 # Public facts copied from the shared seed data (tests never read it at run time).
 REAL_PEOPLE: list[dict[str, Any]] = [

@@ -18,8 +18,8 @@ from tests.reports.conftest import SENTINEL, add_case
 from tracker.cli import cli
 from tracker.extensions import login_manager
 from tracker.models import Appeal, AppealCounter, Case, User
-from tracker.services import reports
-from tracker.services.cases import change_status, update_case
+from tracker.services.cases.editing import change_status, update_case
+from tracker.services.reports import releases as reports
 
 RELEASE_FACTS = [
     "Tran Thi Nga",

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from tracker.domain.report import StatusRow, group_by_case, held_at_end_of
 from tracker.models import Case, StatusChange, User
-from tracker.services import reports
-from tracker.services.cases import change_status, create_case
+from tracker.services.cases.editing import change_status, create_case
+from tracker.services.reports import releases as reports
 
 REAL_NAMES = {"Tran Thi Nga", "Narges Mohammadi", "Wang Quanzhang"}
 

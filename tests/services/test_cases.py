@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.domain.errors import InvalidTransition, StaleEdit, ValidationError
 from tracker.models import AuditEvent, Case, StatusChange, User
-from tracker.services.cases import change_status, create_case, update_case
+from tracker.services.cases.editing import change_status, create_case, update_case
 
 NGA = {
     "reference": "VN-2017-TTN",

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import AppealCounter, User
-from tracker.services.counters import DownloadTally, counts_of
+from tracker.services.letters.counters import DownloadTally, counts_of
 
 
 def test_tallied_downloads_are_written_on_flush(db: Any, caseworker: User) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests.pdf.factory import make_case
 from tracker.domain.errors import ValidationError
 from tracker.models import Appeal, User
-from tracker.services.letters import create_appeal
+from tracker.services.letters.editing import create_appeal
 
 
 @pytest.mark.parametrize("language", ["x" * 36, "en-" + "a" * 40, "not a tag", "e"])

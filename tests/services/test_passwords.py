@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from tracker.domain.errors import ValidationError
 from tracker.models import User
-from tracker.services.passwords import check_password_policy, verify_password
-from tracker.services.users import create_user
+from tracker.services.accounts.passwords import check_password_policy, verify_password
+from tracker.services.accounts.users import create_user
 
 GOOD = "plum-orbit-sketch-41"
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tracker.models import Case, User
-from tracker.services.cases import change_status, create_case
+from tracker.services.cases.editing import change_status, create_case
 
 CASE_FIELDS = {
     "reference": "VN-2017-001",

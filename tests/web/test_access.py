@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from tests.conftest import login_as
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import Case, User
-from tracker.services.letters import create_campaign
-from tracker.services.users import create_token
+from tracker.services.accounts.users import create_token
+from tracker.services.letters.editing import create_campaign
 
 # Every staff page, and who may open it: the answer for anonymous, viewer, caseworker, admin.
 SIGN_IN, FORBIDDEN, OK = "sign-in", 403, 200

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token_from, login_as
 from tracker.models import Case, User
-from tracker.services.cases import change_status, create_case, update_case
+from tracker.services.cases.editing import change_status, create_case, update_case
 
 NEW_CASE = {
     "reference": "IR-2021-007",

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from tests.conftest import csrf_token_from, login_as
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import Addressee, Appeal, Campaign, Case, User
-from tracker.services import counters
-from tracker.services.letters import create_campaign, update_appeal
+from tracker.services.letters import counters
+from tracker.services.letters.editing import create_campaign, update_appeal
 
 
 def pdf_text(data: bytes) -> str:

@@ -19,7 +19,7 @@ from werkzeug.routing import IntegerConverter
 from tracker.api import addressees, appeals, auth, cases, errors, reports
 from tracker.api.schemas import MAX_ID, ErrorSchema
 from tracker.extensions import csrf
-from tracker.services.reports import MAX_YEAR, MIN_YEAR
+from tracker.services.reports.releases import MAX_YEAR, MIN_YEAR
 
 API_PREFIX = errors.API_PREFIX
 RESOURCES: tuple[ApiBlueprint, ...] = (cases.blp, addressees.blp, appeals.blp, reports.blp)

@@ -20,7 +20,7 @@ from tracker.api.schemas import (
 )
 from tracker.extensions import db
 from tracker.models import Addressee
-from tracker.services import letters
+from tracker.services.letters import editing as letters
 
 blp = Blueprint("addressees", __name__, description="The directory of officials letters go to")
 

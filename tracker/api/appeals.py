@@ -19,7 +19,7 @@ from tracker.api.schemas import (
 )
 from tracker.extensions import db
 from tracker.models import Appeal, Case
-from tracker.services import letters
+from tracker.services.letters import editing as letters
 
 blp = Blueprint("appeals", __name__, description="Appeals: the letters written for a case")
 

@@ -13,7 +13,7 @@ from tracker.api.errors import ApiError
 from tracker.database import write_intent
 from tracker.extensions import db
 from tracker.models import ApiToken, User, utcnow
-from tracker.services.users import hash_token, user_for_token
+from tracker.services.accounts.users import hash_token, user_for_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})

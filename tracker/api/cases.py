@@ -24,9 +24,9 @@ from tracker.api.schemas import (
 )
 from tracker.extensions import db
 from tracker.models import Case, StatusChange
-from tracker.services import cases as case_service
-from tracker.services import search
-from tracker.services.search import CaseQuery
+from tracker.services.cases import editing as case_service
+from tracker.services.cases import search
+from tracker.services.cases.search import CaseQuery
 
 blp = Blueprint("cases", __name__, description="Cases and their status history")
 

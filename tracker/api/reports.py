@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from tracker.api.schemas import ErrorSchema, ReleaseReportSchema, ReportQuerySchema
 from tracker.extensions import db
-from tracker.services import reports
+from tracker.services.reports import releases as reports
 
 blp = Blueprint("reports", __name__, description="The yearly report of releases")
 

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from tracker.commands.progress import PhaseBars
 from tracker.domain.errors import ImportFailed
 from tracker.extensions import db
-from tracker.services.transfer import events_path_for, export_cases, import_cases
+from tracker.services.cases.transfer import events_path_for, export_cases, import_cases
 
 
 @click.group("cases")

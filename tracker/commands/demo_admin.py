@@ -17,7 +17,7 @@ from tracker import create_app
 from tracker.database import write_intent
 from tracker.extensions import db
 from tracker.models import User
-from tracker.services.users import create_user
+from tracker.services.accounts.users import create_user
 
 EMAIL = "admin@example.org"
 

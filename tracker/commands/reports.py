@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from tracker.extensions import db
-from tracker.services import reports as report_service
+from tracker.services.reports import releases as report_service
 
 
 @click.group("reports")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tracker.domain.vocabulary import AppealKind, AppealStatus
 from tracker.models import Addressee, Appeal, Campaign, Case, User
 from tracker.services import audit
-from tracker.services.cases import change_status, create_case
+from tracker.services.cases.editing import change_status, create_case
 
 CASE_KEYS = (
     "reference",

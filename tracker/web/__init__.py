@@ -7,7 +7,7 @@ from flask import Flask
 
 from tracker.domain.dates import format_partial_date
 from tracker.domain.vocabulary import Category, ReleaseKind, Status
-from tracker.services.cases import country_name
+from tracker.services.cases.editing import country_name
 
 
 def register_web(app: Flask) -> None:

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from tracker.domain.errors import NotFound, ValidationError
 from tracker.extensions import db
 from tracker.models import ApiToken, AuditEvent, Case, User
-from tracker.services import users as user_service
+from tracker.services.accounts import users as user_service
 from tracker.web.access import admin_required, current_actor
 from tracker.web.forms import (
     ActionForm,

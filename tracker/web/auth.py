@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from tracker.extensions import db, login_manager
 from tracker.models import User
-from tracker.services import users
+from tracker.services.accounts import users
 from tracker.web.forms import ActionForm, LoginForm
 
 bp = Blueprint("auth", __name__)

@@ -24,10 +24,9 @@ from tracker.domain.errors import NotFound, StaleEdit, ValidationError
 from tracker.extensions import db
 from tracker.models import Addressee, Appeal, Campaign, Case
 from tracker.pdf import ASSET_BASE
-from tracker.services import letter_staff
-from tracker.services import letters as letter_service
-from tracker.services import public as public_service
-from tracker.services.letter_pdf import (
+from tracker.services.letters import editing as letter_service
+from tracker.services.letters import staff as letter_staff
+from tracker.services.letters.render import (
     PAPERS,
     LetterError,
     content_disposition,
@@ -35,7 +34,8 @@ from tracker.services.letter_pdf import (
     render_letter,
     render_pack,
 )
-from tracker.services.public import AppealCard
+from tracker.services.publishing import views as public_service
+from tracker.services.publishing.views import AppealCard
 from tracker.web.access import current_actor, editor_required, staff_required
 from tracker.web.forms import apply_errors, submitted_version
 from tracker.web.letter_forms import AddresseeForm, AppealForm, CampaignForm

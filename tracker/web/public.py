@@ -1,6 +1,6 @@
 """The supporter site: active appeals, case pages, letters as PDFs, good news, the feed.
 
-Every view works on the frozen objects of services.public; a case that is not public and
+Every view works on the frozen objects of services.publishing; a case that is not public and
 consented answers 404 everywhere here.
 """
 
@@ -26,9 +26,8 @@ from flask.typing import ResponseReturnValue
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
 from tracker.pdf import warn_about_missing_fonts
-from tracker.services import counters
-from tracker.services import public as public_service
-from tracker.services.letter_pdf import (
+from tracker.services.letters import counters
+from tracker.services.letters.render import (
     PAPERS,
     LetterError,
     Supporter,
@@ -37,7 +36,8 @@ from tracker.services.letter_pdf import (
     language_parts,
     personalised_letter,
 )
-from tracker.services.public import AppealCard
+from tracker.services.publishing import views as public_service
+from tracker.services.publishing.views import AppealCard
 
 bp = Blueprint("public", __name__)
 

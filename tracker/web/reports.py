@@ -8,7 +8,7 @@ import io
 from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
 
 from tracker.extensions import db
-from tracker.services import reports
+from tracker.services.reports import releases as reports
 from tracker.web.access import staff_required
 
 bp = Blueprint("reports", __name__)

@@ -15,9 +15,9 @@ from tracker.domain.transitions import allowed_next
 from tracker.domain.vocabulary import Category, Role, Status
 from tracker.extensions import db
 from tracker.models import Case, StatusChange, User
-from tracker.services import cases as case_service
-from tracker.services.dashboard import build_dashboard
-from tracker.services.search import SORTS, CaseQuery, search_cases
+from tracker.services.cases import editing as case_service
+from tracker.services.cases.dashboard import build_dashboard
+from tracker.services.cases.search import SORTS, CaseQuery, search_cases
 from tracker.web.access import current_actor, editor_required, staff_required
 from tracker.web.forms import (
     STATUS_CHOICES,

@@ -24,7 +24,12 @@ from tracker.domain.transitions import ProposedChange, check_change
 from tracker.domain.vocabulary import Category, Precision, ReleaseKind, Status
 from tracker.models import Case, StatusChange, User, utcnow
 from tracker.services import audit
-from tracker.services.cases import ENDING_STATUSES, MAX_LENGTHS, REFERENCE_RE, close_appeals_of
+from tracker.services.cases.editing import (
+    ENDING_STATUSES,
+    MAX_LENGTHS,
+    REFERENCE_RE,
+    close_appeals_of,
+)
 
 CASE_COLUMNS = (
     "reference",

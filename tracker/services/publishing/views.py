@@ -26,7 +26,7 @@ from tracker.domain.vocabulary import (
     Status,
 )
 from tracker.models import Addressee, Appeal, Campaign, Case, StatusChange, appeal_copies
-from tracker.services.cases import country_name
+from tracker.services.cases.editing import country_name
 
 PUBLISHABLE = and_(Case.is_public.is_(True), Case.consent_publicity.is_(True))
 

@@ -15,7 +15,7 @@ from tracker.domain.vocabulary import Role
 from tracker.models import ApiToken, FailedLogin, User, utcnow
 from tracker.models.user import new_session_token
 from tracker.services import audit
-from tracker.services.passwords import (
+from tracker.services.accounts.passwords import (
     check_password_policy,
     hash_password,
     needs_rehash,

@@ -38,7 +38,7 @@ from tracker.domain.vocabulary import HELD_STATUSES, Category, ReleaseKind, Stat
 from tracker.models import Appeal, AppealCounter, Case, StatusChange
 from tracker.paths import STATIC_DIR, TEMPLATES_DIR
 from tracker.services import pdf_cache
-from tracker.services.cases import country_name
+from tracker.services.cases.editing import country_name
 
 # Bump when the shape of the report changes without its template or stylesheets changing.
 REPORT_VERSION = 1

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.errors import NotFound
 from tracker.models import Addressee, Appeal, AppealCounter, AuditEvent, Campaign, Case
-from tracker.services import public as public_service
-from tracker.services.public import AppealCard, PublicAppeal, PublicCase
+from tracker.services.publishing import views as public_service
+from tracker.services.publishing.views import AppealCard, PublicAppeal, PublicCase
 
 CHART_DAYS = 30
 

@@ -33,7 +33,7 @@ from tracker.domain.text import slugify
 from tracker.paths import STATIC_DIR, TEMPLATES_DIR
 from tracker.pdf import RenderRefused, layout, render_pdf, write
 from tracker.services.pdf_cache import CachedFile, cache_key, get_or_render
-from tracker.services.public import AppealCard, AppealState, PublicCase
+from tracker.services.publishing.views import AppealCard, AppealState, PublicCase
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Staff accounts: users, passwords, sign-in and API tokens."""

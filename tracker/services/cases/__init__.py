@@ -1,0 +1,1 @@
+"""Cases: create, edit, search, import and export them, and record their status."""

@@ -1,0 +1,1 @@
+"""Letters: addressees, campaigns, appeals, their PDFs and their counters."""

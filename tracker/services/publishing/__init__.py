@@ -1,0 +1,1 @@
+"""The only door from private rows to public output: frozen views and their queries."""
