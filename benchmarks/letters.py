@@ -33,7 +33,7 @@ ORG = "Tracker Human Rights"
 
 def fake_card(i: int, language: str = "en"):  # type: ignore[no-untyped-def]
     """A public card without a database (the renderers only see these frozen objects)."""
-    from tracker.services.publishing.views import (
+    from tracker.services.publishing.objects import (
         AppealCard,
         PublicAddressee,
         PublicAppeal,

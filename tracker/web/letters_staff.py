@@ -34,8 +34,8 @@ from tracker.services.letters.render import (
     render_letter,
     render_pack,
 )
-from tracker.services.publishing import views as public_service
-from tracker.services.publishing.views import AppealCard
+from tracker.services.publishing import queries as public_service
+from tracker.services.publishing.objects import AppealCard
 from tracker.web.access import current_actor, editor_required, staff_required
 from tracker.web.forms import apply_errors, submitted_version
 from tracker.web.letter_forms import AddresseeForm, AppealForm, CampaignForm

@@ -33,7 +33,8 @@ from tracker.domain.text import slugify
 from tracker.paths import STATIC_DIR, TEMPLATES_DIR
 from tracker.pdf import RenderRefused, layout, render_pdf, write
 from tracker.services.pdf_cache import CachedFile, cache_key, get_or_render
-from tracker.services.publishing.views import AppealCard, AppealState, PublicCase
+from tracker.services.publishing.letter_state import AppealState
+from tracker.services.publishing.objects import AppealCard, PublicCase
 
 log = logging.getLogger(__name__)
 
