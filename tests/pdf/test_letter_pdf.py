@@ -22,13 +22,9 @@ from tracker.pdf import (
     render_pdf,
     write,
 )
-from tracker.services.letters.render import (
-    LetterError,
-    Supporter,
-    personalised_letter,
-    render_letter,
-    render_pack,
-)
+from tracker.services.letters.compose import LetterError, Supporter
+from tracker.services.letters.pack import render_pack
+from tracker.services.letters.render import personalised_letter, render_letter
 from tracker.services.publishing import queries as public_service
 from tracker.services.publishing.letter_state import appeal_state
 from tracker.services.publishing.objects import AppealCard

@@ -26,13 +26,10 @@ from flask.typing import ResponseReturnValue
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
 from tracker.services.letters import counters
+from tracker.services.letters.compose import PAPERS, LetterError, Supporter, language_parts
 from tracker.services.letters.render import (
-    PAPERS,
-    LetterError,
-    Supporter,
     cached_letter,
     content_disposition,
-    language_parts,
     personalised_letter,
 )
 from tracker.services.publishing import queries as public_service
