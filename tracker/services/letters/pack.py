@@ -132,5 +132,8 @@ class _PageProgress(logging.Handler):
         self.on_page = on_page
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.msg == "Step 5 - Creating layout - Page %d" and record.args:
-            self.on_page(int(record.args[0]))  # type: ignore[index]
+        args = record.args
+        if record.msg == "Step 5 - Creating layout - Page %d" and isinstance(args, tuple):
+            page = args[0] if args else None
+            if isinstance(page, int):
+                self.on_page(page)

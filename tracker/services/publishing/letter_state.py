@@ -38,7 +38,7 @@ class AppealState:
 
 
 @lru_cache(maxsize=1)
-def _state_query() -> Select[Any]:
+def _state_query() -> Select[*tuple[Any, ...]]:
     """The one query behind every letter download, built once (only its parameters change)."""
     copies = (
         select(

@@ -50,7 +50,7 @@ def public_cases_by_id(session: Session, ids: Iterable[int]) -> dict[int, Public
     return {c.id: c for c in cases}
 
 
-def _appeal_query() -> Select[Any]:
+def _appeal_query() -> Select[*tuple[Any, ...]]:
     return (
         select(*APPEAL_COLUMNS)
         .join(Case, Case.id == Appeal.case_id)
@@ -121,7 +121,7 @@ def filter_choices(
         },
         key=lambda x: x[1],
     )
-    return countries, campaigns  # type: ignore[return-value]
+    return countries, campaigns
 
 
 def other_open_cards(

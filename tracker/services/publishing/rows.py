@@ -82,7 +82,7 @@ APPEAL_COLUMNS = (
 )
 
 
-def load_cases(session: Session, query: Select[Any]) -> list[PublicCase]:
+def load_cases(session: Session, query: Select[*tuple[Any, ...]]) -> list[PublicCase]:
     """The cases a query of CASE_COLUMNS finds, each with its public status history."""
     rows = session.execute(query).all()
     histories = _histories(session, [(r.id, r.slug, r.full_name) for r in rows])
@@ -171,7 +171,7 @@ def load_addressees(session: Session, ids: Iterable[int]) -> dict[int, PublicAdd
     }
 
 
-def load_appeals(session: Session, query: Select[Any]) -> list[PublicAppeal]:
+def load_appeals(session: Session, query: Select[*tuple[Any, ...]]) -> list[PublicAppeal]:
     """The appeals a query of APPEAL_COLUMNS finds, with their addressee and copies."""
     rows = session.execute(query).all()
     if not rows:
