@@ -175,8 +175,8 @@ def test_chinese_letter_embeds_a_cjk_font(db: Any, caseworker: User, today: dt.d
 
 
 def test_every_letter_script_has_a_font() -> None:
-    # WeasyPrint prints empty boxes for a script without a font: the server warns at start-up
-    # (tracker.pdf.warn_about_missing_fonts) and this test fails on a machine without them.
+    # WeasyPrint prints empty boxes for a script without a font: a process warns at its first
+    # PDF (tracker.pdf.warn_about_missing_fonts) and this test fails on a machine without them.
     assert missing_script_fonts() == ()
 
 
