@@ -293,7 +293,7 @@ def app_download_figures(seconds: float) -> dict[str, float]:
     finally:
         static_copy.unlink(missing_ok=True)
         server.send_signal(signal.SIGTERM)
-        server.wait(10)
+        server.wait(60)  # a loaded machine takes more than 10 s to stop two workers
         shutil.rmtree(tmp, ignore_errors=True)
 
 
