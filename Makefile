@@ -50,4 +50,4 @@ test: system-deps install-dev
 lint: install-dev
 	$(BIN)/ruff check tracker tests benchmarks
 	$(BIN)/ruff format --check tracker tests benchmarks
-	$(BIN)/mypy --strict tracker/domain
+	$(BIN)/mypy --strict tracker/domain tracker/services tracker/models

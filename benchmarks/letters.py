@@ -33,7 +33,7 @@ ORG = "Tracker Human Rights"
 
 def fake_card(i: int, language: str = "en"):  # type: ignore[no-untyped-def]
     """A public card without a database (the renderers only see these frozen objects)."""
-    from tracker.services.publishing.views import (
+    from tracker.services.publishing.objects import (
         AppealCard,
         PublicAddressee,
         PublicAppeal,
@@ -114,9 +114,9 @@ def fake_card(i: int, language: str = "en"):  # type: ignore[no-untyped-def]
 def naive_html(cards) -> str:  # type: ignore[no-untyped-def]
     """The same letters, with the stylesheet inlined and the logo as a file: a naive set-up."""
     from tracker.paths import STATIC_DIR
-    from tracker.services.letters.render import _letter, document_html
+    from tracker.services.letters.compose import document_html, letter_context
 
-    letters = [_letter(c, today=TODAY, sender_mode="lines") for c in cards]
+    letters = [letter_context(c, today=TODAY, sender_mode="lines") for c in cards]
     html = document_html(letters, title="naive", organisation=ORG)
     css = (STATIC_DIR / "css/letter.css").read_text() + "@page { size: A4 }"
     html = html.replace(
@@ -172,7 +172,7 @@ def child_memory(kind: str, renders: int) -> dict[str, float]:
 
 
 def child_pack(kind: str, letters: int) -> dict[str, float]:
-    from tracker.services.letters.render import render_pack
+    from tracker.services.letters.pack import render_pack
 
     cards = [fake_card(i) for i in range(letters)]
     start = time.perf_counter()
@@ -293,7 +293,7 @@ def app_download_figures(seconds: float) -> dict[str, float]:
     finally:
         static_copy.unlink(missing_ok=True)
         server.send_signal(signal.SIGTERM)
-        server.wait(10)
+        server.wait(60)  # a loaded machine takes more than 10 s to stop two workers
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -301,7 +301,8 @@ def app_download_figures(seconds: float) -> dict[str, float]:
 
 
 def main(quick: bool) -> None:
-    from tracker.services.letters.render import Supporter, render_letter, stamp_sender
+    from tracker.services.letters.compose import Supporter
+    from tracker.services.letters.render import render_letter, stamp_sender
 
     n = 7 if quick else 21
     # Warm both paths once (imports, fontconfig) so "cold" means an uncached letter in a

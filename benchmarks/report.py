@@ -146,7 +146,7 @@ def main() -> None:
     from tracker import create_app
     from tracker.extensions import db
     from tracker.paths import MIGRATIONS_DIR
-    from tracker.services import reports
+    from tracker.services.reports.data import build_release_report
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
     app.config["PDF_CACHE_DIR"] = str(workdir / "pdf-cache")
@@ -178,7 +178,7 @@ def main() -> None:
     cached_s = sorted(repeats)[len(repeats) // 2]
 
     with app.app_context():
-        report = reports.build_release_report(db.session, YEAR, public=True)
+        report = build_release_report(db.session, YEAR, public=True)
     named = len(report["released"])
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()

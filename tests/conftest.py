@@ -126,11 +126,11 @@ def db(app: Flask) -> Iterator[scoped_session[Any]]:
         factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         _db.session = scoped_session(factory, scopefunc=_app_ctx_id)
         # Downloads are tallied in memory per process: each test starts with none pending.
-        counters.downloads = counters.DownloadTally()
+        app.extensions["download_tally"] = counters.DownloadTally()
         try:
             yield _db.session
         finally:
-            counters.downloads = counters.DownloadTally()
+            app.extensions["download_tally"] = counters.DownloadTally()
             _db.session.remove()
             _db.session = original
             transaction.rollback()

@@ -102,7 +102,12 @@ class AssetFetcher(URLFetcher):
 
 @lru_cache(maxsize=1)
 def font_config() -> FontConfiguration:
-    """One FontConfiguration per process (never share it between threads)."""
+    """One FontConfiguration per process (never share it between threads).
+
+    Made by the first PDF of the process, which is also when a missing letter font is worth a
+    warning: never at import or app start, where `fc-list` would slow every command.
+    """
+    warn_about_missing_fonts()
     return FontConfiguration()
 
 

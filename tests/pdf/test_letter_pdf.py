@@ -22,15 +22,12 @@ from tracker.pdf import (
     render_pdf,
     write,
 )
-from tracker.services.letters.render import (
-    LetterError,
-    Supporter,
-    personalised_letter,
-    render_letter,
-    render_pack,
-)
-from tracker.services.publishing import views as public_service
-from tracker.services.publishing.views import AppealCard
+from tracker.services.letters.compose import LetterError, Supporter
+from tracker.services.letters.pack import render_pack
+from tracker.services.letters.render import personalised_letter, render_letter
+from tracker.services.publishing import queries as public_service
+from tracker.services.publishing.letter_state import appeal_state
+from tracker.services.publishing.objects import AppealCard
 
 ORG = "Tracker Human Rights"
 
@@ -75,7 +72,7 @@ def test_plain_letter_prints_name_addressee_salutation_asks_and_blank_sender_lin
 def test_personalised_letter_prints_supporter_name_and_address(
     db: Any, nga: AppealCard, today: dt.date, tmp_path: Any
 ) -> None:
-    state = public_service.appeal_state(db, nga.case.slug, nga.appeal.id)
+    state = appeal_state(db, nga.case.slug, nga.appeal.id)
     supporter = Supporter.from_form("Jane Roe-Nguyễn", "12 High Street\nOxford OX1 2AB")
     data = personalised_letter(
         tmp_path, state, nga, supporter, paper="a4", today=today, organisation=ORG
@@ -101,7 +98,7 @@ def test_supporter_placeholder_in_body_is_filled_for_that_supporter(
         body="Signed by {{ supporter.name }} of {{ supporter.address }}.",
     )
     card = card_for(db, case, appeal)
-    state = public_service.appeal_state(db, case.slug, appeal.id)
+    state = appeal_state(db, case.slug, appeal.id)
     data = personalised_letter(
         tmp_path,
         state,
@@ -178,8 +175,8 @@ def test_chinese_letter_embeds_a_cjk_font(db: Any, caseworker: User, today: dt.d
 
 
 def test_every_letter_script_has_a_font() -> None:
-    # WeasyPrint prints empty boxes for a script without a font: the server warns at start-up
-    # (tracker.pdf.warn_about_missing_fonts) and this test fails on a machine without them.
+    # WeasyPrint prints empty boxes for a script without a font: a process warns at its first
+    # PDF (tracker.pdf.warn_about_missing_fonts) and this test fails on a machine without them.
     assert missing_script_fonts() == ()
 
 

@@ -19,8 +19,8 @@ from tracker.domain.placeholders import PlaceholderError, render_letter_text, sa
 from tracker.models import User
 from tracker.pdf import ASSET_BASE, AssetFetcher, RefusedURL, render_pdf
 from tracker.services.letters.render import render_letter
-from tracker.services.publishing import views as public_service
-from tracker.services.publishing.views import AppealCard
+from tracker.services.publishing import queries as public_service
+from tracker.services.publishing.objects import AppealCard
 
 INJECTIONS = [
     "{{ case.__class__ }}",

@@ -18,7 +18,7 @@ from tests.public.conftest import World
 from tracker.models import AppealCounter, User
 from tracker.services.cases.editing import change_status, update_case
 from tracker.services.letters.editing import update_addressee, update_appeal
-from tracker.services.publishing import views as public_service
+from tracker.services.publishing import state_memo
 
 
 def letter_url(world: World, suffix: str = "") -> str:
@@ -258,7 +258,7 @@ def test_cache_serves_a_new_pdf_at_once_after_a_copies_to_edit(
 
 def test_letter_state_read_elsewhere_is_reused_for_at_most_the_ttl(world: World, db: Any) -> None:
     # A write by another process reaches no event of this one: the memo must expire.
-    memo = public_service.StateMemo()
+    memo = state_memo.StateMemo()
     slug, appeal_id = world.public.slug, world.appeal.id
     first = memo.get(db, slug, appeal_id, ttl=1.0, now=100.0)
     db.connection().execute(
@@ -272,7 +272,7 @@ def test_letter_state_read_elsewhere_is_reused_for_at_most_the_ttl(world: World,
 def test_a_write_in_this_process_empties_the_letter_state_memo(
     world: World, db: Any, caseworker: User
 ) -> None:
-    memo = public_service.letter_states
+    memo = state_memo.install()
     slug, appeal_id = world.public.slug, world.appeal.id
     first = memo.get(db, slug, appeal_id, ttl=3600.0, now=100.0)
     update_case(db, caseworker, world.public, {"profession": "editor"}, world.public.version)

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from tracker.api.schemas import ErrorSchema, ReleaseReportSchema, ReportQuerySchema
 from tracker.extensions import db
-from tracker.services.reports import releases as reports
+from tracker.services.reports.data import build_release_report
 
 blp = Blueprint("reports", __name__, description="The yearly report of releases")
 
@@ -19,4 +19,4 @@ blp = Blueprint("reports", __name__, description="The yearly report of releases"
 @blp.alt_response(404, schema=ErrorSchema, description="A year outside 1900-2200")
 def release_report(year: int, public: bool) -> dict[str, Any]:
     """The report of `year`: the staff view names everyone, `public=1` only publishable cases."""
-    return reports.build_release_report(db.session, year, public)
+    return build_release_report(db.session, year, public)

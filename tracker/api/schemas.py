@@ -23,7 +23,7 @@ from tracker.domain.vocabulary import (
 )
 from tracker.models import Appeal
 from tracker.services.cases.editing import REFERENCE_RE
-from tracker.services.letters.editing import MAX_ADDRESS_LINES, MAX_ASK_CHARS, MAX_ASKS
+from tracker.services.letters.fields import MAX_ADDRESS_LINES, MAX_ASK_CHARS, MAX_ASKS
 
 NO_NUL = r"^[^\x00]*$"
 # Not blank: at least one character that is neither NUL nor white space.

@@ -13,8 +13,9 @@ from flask.cli import with_appcontext
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
 from tracker.services.letters import editing as letter_service
-from tracker.services.letters.render import PAPERS, LetterError, render_pack
-from tracker.services.publishing import views as public_service
+from tracker.services.letters.compose import PAPERS, LetterError
+from tracker.services.letters.pack import render_pack
+from tracker.services.publishing import queries as public_service
 
 
 @click.group()

@@ -10,6 +10,13 @@ from flask.cli import with_appcontext
 
 from tracker.extensions import db
 from tracker.services.reports import releases as report_service
+from tracker.services.reports.cached_pdf import release_report_pdf
+from tracker.services.reports.data import (
+    build_release_report,
+    render_report_csv,
+    render_report_json,
+)
+from tracker.services.reports.document import render_report_html
 
 
 @click.group("reports")
@@ -42,7 +49,7 @@ def releases(year: int, fmt: str, output: str, public: bool) -> None:
     if fmt == "pdf" and output == "-":
         raise click.BadParameter("a PDF needs a file name", param_hint="-o")
     if fmt == "pdf":
-        cached = report_service.release_report_pdf(
+        cached = release_report_pdf(
             db.session,
             year,
             public,
@@ -51,13 +58,14 @@ def releases(year: int, fmt: str, output: str, public: bool) -> None:
         )
         data = cached.path.read_bytes()
     else:
-        report = report_service.build_release_report(db.session, year, public)
+        report = build_release_report(db.session, year, public)
         if fmt == "html":
-            text = report_service.render_report_html(report, inline_css=True)
+            organisation = current_app.config["ORGANISATION_NAME"]
+            text = render_report_html(report, organisation=organisation, inline_css=True)
         elif fmt == "csv":
-            text = report_service.render_report_csv(report)
+            text = render_report_csv(report)
         else:
-            text = report_service.render_report_json(report)
+            text = render_report_json(report)
         data = text.encode("utf-8")
     db.session.rollback()  # read only: nothing to commit
     if output == "-":

@@ -75,8 +75,3 @@ def parse_iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
-
-
-def days_between(start: dt.date, end: dt.date) -> int:
-    """Whole days from start to end (0 when end precedes start)."""
-    return max(0, (end - start).days)

@@ -8,8 +8,7 @@ The counting rule (stated on the report itself, see COUNTING_RULE):
   were released in Y too: a person is listed once, and the release is the headline;
 - a death in custody that takes effect in Y is listed in its own section;
 - a date known only to the month or year counts in that year and is shown at its precision.
-Time detained runs from the first held status of that detention (after the previous release,
-closure or death) to the release; bail or house arrest between them counts as detention.
+Time detained is counted by tracker.domain.detention, as on the case page and in letters.
 """
 
 from __future__ import annotations
@@ -19,7 +18,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tracker.domain.vocabulary import HELD_STATUSES, Precision, Status
+from tracker.domain.detention import (
+    HELD,
+    days_between,
+    detention_start,
+    is_approximate,
+    next_detention,
+)
+from tracker.domain.vocabulary import Precision, Status
 
 COUNTING_RULE = (
     "A person counts as released in {year} when a change of their status to released took "
@@ -36,10 +42,6 @@ PUBLIC_RULE = (
     "We name only people who agreed to publicity; the others are counted, not named, and "
     "the breakdowns cover the people named."
 )
-
-# Statuses that end a detention: what follows them starts a new one.
-_ENDS_DETENTION = frozenset({Status.RELEASED, Status.CLOSED, Status.DIED_IN_CUSTODY})
-_HELD = frozenset(s.value for s in HELD_STATUSES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +96,7 @@ class PersonEntry:
     @property
     def days_detained_is_approximate(self) -> bool:
         """True when either end of the detention is known only to the month or year."""
-        return self.precision != Precision.DAY.value or (
-            self.detained_since_precision not in (None, Precision.DAY.value)
-        )
+        return is_approximate(self.precision, self.detained_since_precision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,30 +196,6 @@ def yearly_counts(events: Iterable[tuple[int, int, str]]) -> dict[int, SectionCo
     }
 
 
-def detention_start(history: Sequence[StatusRow], index: int) -> StatusRow | None:
-    """The first held status of the detention that the change at `index` ends."""
-    start: StatusRow | None = None
-    for row in reversed(history[:index]):
-        if row.to_status in _ENDS_DETENTION:
-            break
-        if row.to_status in _HELD:
-            start = row
-    return start
-
-
-def next_detention(history: Sequence[StatusRow], index: int) -> StatusRow | None:
-    """The first held status after the change at `index`: a re-arrest."""
-    for row in history[index + 1 :]:
-        if row.to_status in _HELD:
-            return row
-    return None
-
-
-def days_detained(start: dt.date, end: dt.date) -> int:
-    """Whole days from the start of custody to the release (0 when the dates are reversed)."""
-    return max(0, (end - start).days)
-
-
 def _entry(
     history: Sequence[StatusRow],
     index: int,
@@ -241,7 +217,7 @@ def _entry(
         precision=row.precision,
         public_note=row.public_note,
         release_kind=row.release_kind,
-        days_detained=days_detained(start.effective_on, row.effective_on) if start else None,
+        days_detained=days_between(start.effective_on, row.effective_on) if start else None,
         detained_since=start.effective_on if start else None,
         detained_since_precision=start.precision if start else None,
         rearrested_on=again.effective_on if again else None,
@@ -342,7 +318,7 @@ def is_held_at(history: Sequence[StatusRow], day: dt.date) -> bool:
         if row.effective_on > day:
             break
         latest = row
-    return latest is not None and latest.to_status in _HELD
+    return latest is not None and latest.to_status in HELD
 
 
 def held_at_end_of(histories: Mapping[int, Sequence[StatusRow]], year: int) -> int:

@@ -34,7 +34,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=dt.UTC)
+        moment: dt.datetime = value.replace(tzinfo=dt.UTC)
+        return moment
 
 
 def utcnow() -> dt.datetime:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
 from flask import Flask
 
 from tracker.domain.dates import format_partial_date
 from tracker.domain.vocabulary import Category, ReleaseKind, Status
 from tracker.services.cases.editing import country_name
+from tracker.services.templating import format_number
 
 
 def register_web(app: Flask) -> None:
@@ -20,7 +20,7 @@ def register_web(app: Flask) -> None:
     security.init_app(app)
 
     # Counts with thousands separators: "1,204 released", as the report is read in English.
-    app.jinja_env.filters["number"] = lambda n: format_decimal(n, locale="en")
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["partial_date"] = format_partial_date
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["status_label"] = lambda s: Status(s).label if s else ""

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.domain.vocabulary import AppealKind, AppealStatus
 from tracker.models import Addressee, Appeal, Campaign
-from tracker.services.letters.editing import ADDRESSEE_FIELDS, APPEAL_FIELDS, CAMPAIGN_FIELDS
+from tracker.services.letters.fields import ADDRESSEE_FIELDS, APPEAL_FIELDS, CAMPAIGN_FIELDS
 from tracker.web.forms import country_choices, options
 
 KIND_CHOICES = [

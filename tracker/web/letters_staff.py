@@ -26,16 +26,11 @@ from tracker.models import Addressee, Appeal, Campaign, Case
 from tracker.pdf import ASSET_BASE
 from tracker.services.letters import editing as letter_service
 from tracker.services.letters import staff as letter_staff
-from tracker.services.letters.render import (
-    PAPERS,
-    LetterError,
-    content_disposition,
-    letter_html,
-    render_letter,
-    render_pack,
-)
-from tracker.services.publishing import views as public_service
-from tracker.services.publishing.views import AppealCard
+from tracker.services.letters.compose import PAPERS, LetterError, letter_html
+from tracker.services.letters.pack import render_pack
+from tracker.services.letters.render import content_disposition, render_letter
+from tracker.services.publishing import queries as public_service
+from tracker.services.publishing.objects import AppealCard
 from tracker.web.access import current_actor, editor_required, staff_required
 from tracker.web.forms import apply_errors, submitted_version
 from tracker.web.letter_forms import AddresseeForm, AppealForm, CampaignForm

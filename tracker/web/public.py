@@ -25,19 +25,16 @@ from flask.typing import ResponseReturnValue
 
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
-from tracker.pdf import warn_about_missing_fonts
 from tracker.services.letters import counters
+from tracker.services.letters.compose import PAPERS, LetterError, Supporter, language_parts
 from tracker.services.letters.render import (
-    PAPERS,
-    LetterError,
-    Supporter,
     cached_letter,
     content_disposition,
-    language_parts,
     personalised_letter,
 )
-from tracker.services.publishing import views as public_service
-from tracker.services.publishing.views import AppealCard
+from tracker.services.publishing import queries as public_service
+from tracker.services.publishing.letter_state import appeal_state
+from tracker.services.publishing.objects import AppealCard
 
 bp = Blueprint("public", __name__)
 
@@ -51,7 +48,6 @@ def _on_register(state: Any) -> None:
     # How long a server process may reuse the state of a letter it read (seconds); edits made
     # in the same process are seen at once, edits made in another one after at most this.
     state.app.config.setdefault("LETTER_STATE_TTL_SECONDS", 1.0)
-    warn_about_missing_fonts()
 
 
 def _today() -> dt.date:
@@ -157,9 +153,10 @@ def _paper() -> str:
 
 
 def _count_download(appeal_id: int) -> None:
-    counters.downloads.add(appeal_id, _today())
-    if counters.downloads.due(float(current_app.config["COUNTER_FLUSH_SECONDS"])):
-        counters.downloads.flush(db.session)
+    tally = current_app.extensions["download_tally"]
+    tally.add(appeal_id, _today())
+    if tally.due(float(current_app.config["COUNTER_FLUSH_SECONDS"])):
+        tally.flush(db.session)
         db.session.commit()
 
 
@@ -167,7 +164,7 @@ def _count_download(appeal_id: int) -> None:
 def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
     paper = _paper()
     try:
-        state = public_service.letter_states.get(
+        state = current_app.extensions["letter_states"].get(
             db.session,
             slug,
             appeal_id,
@@ -204,7 +201,7 @@ def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
 @bp.post("/cases/<slug>/letters/<int:appeal_id>.pdf")
 def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
     paper = _paper()
-    state = _or_404(public_service.appeal_state, db.session, slug, appeal_id)
+    state = _or_404(appeal_state, db.session, slug, appeal_id)
     today = _today()
     if not state.is_open(today):
         return _gone(state.case_id)
@@ -251,7 +248,7 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
 
 @bp.post("/cases/<slug>/letters/<int:appeal_id>/sent")
 def letter_sent(slug: str, appeal_id: int) -> ResponseReturnValue:
-    state = _or_404(public_service.appeal_state, db.session, slug, appeal_id)
+    state = _or_404(appeal_state, db.session, slug, appeal_id)
     counters.add_counts(db.session, state.appeal_id, _today(), sent=1)
     db.session.commit()
     flash("Thank you for posting your letter. Every letter counts.", "success")

@@ -9,6 +9,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, send
 
 from tracker.extensions import db
 from tracker.services.reports import releases as reports
+from tracker.services.reports.cached_pdf import release_report_pdf
+from tracker.services.reports.data import build_release_report, render_report_csv
+from tracker.services.reports.document import TEMPLATE, report_context
 from tracker.web.access import staff_required
 
 bp = Blueprint("reports", __name__)
@@ -41,17 +44,15 @@ def _links(year: int, prefix: str) -> dict[str, str]:
 
 def _page(year: int, public: bool) -> str:
     _check(year)
-    report = reports.build_release_report(db.session, year, public)
-    return reports.render_report_html(
-        report,
-        layout=PUBLIC_LAYOUT if public else STAFF_LAYOUT,
-        links=_links(year, "" if public else "staff_"),
-    )
+    report = build_release_report(db.session, year, public)
+    layout = PUBLIC_LAYOUT if public else STAFF_LAYOUT
+    links = _links(year, "" if public else "staff_")
+    return render_template(TEMPLATE, **report_context(report, layout=layout, links=links))
 
 
 def _pdf(year: int, public: bool) -> Response:
     _check(year)
-    cached = reports.release_report_pdf(
+    cached = release_report_pdf(
         db.session,
         year,
         public,
@@ -74,9 +75,9 @@ def _pdf(year: int, public: bool) -> Response:
 
 def _csv(year: int, public: bool) -> Response:
     _check(year)
-    report = reports.build_release_report(db.session, year, public)
+    report = build_release_report(db.session, year, public)
     suffix = "" if public else "-staff"
-    response = Response(reports.render_report_csv(report), mimetype="text/csv")
+    response = Response(render_report_csv(report), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="releases-{year}{suffix}.csv"'
     if not public:
         response.headers["Cache-Control"] = "private, no-store"

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -112,8 +113,13 @@ def revoke_token(session: Session, actor: User | None, token_id: int) -> None:
 SIGNIN_LIMIT = 10
 SIGNIN_WINDOW = dt.timedelta(minutes=15)
 SIGNIN_WAIT = dt.timedelta(minutes=15)
-# Verified when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = hash_password("no-such-user-placeholder")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Verified when the email is unknown, so a wrong email costs as long as a wrong password;
+    # hashed at the first such sign-in, not when the module is imported.
+    return hash_password("no-such-user-placeholder")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +161,7 @@ def sign_in(session: Session, email: str, password: str, now: dt.datetime | None
         return SignIn(None, locked)
     user = find_user(session, email) if email else None
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         ok = False
     else:
         ok = verify_password(user.password_hash, password) and user.active

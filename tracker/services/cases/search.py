@@ -98,7 +98,10 @@ def text_match(session: Session, q: str) -> ColumnElement[bool] | None:
         return Case.id.in_(ids.columns(column("rowid", Integer)))
     if dialect == "postgresql":
         tsquery = " & ".join(f"'{w}':*" for w in words)  # \w+ holds no quote or operator
-        return text(f"{PG_TSVECTOR} @@ to_tsquery('simple', :tsquery)").bindparams(tsquery=tsquery)
+        # and_() of one clause is that clause, typed as a condition.
+        return and_(
+            text(f"{PG_TSVECTOR} @@ to_tsquery('simple', :tsquery)").bindparams(tsquery=tsquery)
+        )
     like = [  # any other database: correct, not fast
         func.lower(
             Case.full_name + " " + Case.name_native + " " + Case.reference + " " + Case.summary

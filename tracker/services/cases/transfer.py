@@ -11,10 +11,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pycountry
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.dates import PartialDate, parse_iso_date
@@ -80,8 +80,8 @@ PRECISIONS = frozenset(p.value for p in Precision)
 URL_RE = re.compile(r"^https?://\S+$")
 CHUNK = 500
 # Core tables: executemany without the ORM's per-row bookkeeping (several times faster).
-CASES = Case.__table__
-STATUS_CHANGES = StatusChange.__table__
+CASES = cast(Table, Case.__table__)
+STATUS_CHANGES = cast(Table, StatusChange.__table__)
 
 Source = str | os.PathLike[str] | IO[str]
 # progress(phase, done, total): phase is "check" or "write" for imports, "export" for exports.

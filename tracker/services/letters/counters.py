@@ -91,9 +91,6 @@ class DownloadTally:
         return written
 
 
-downloads = DownloadTally()
-
-
 def client_key(secret: str, scope: str, address: str) -> str:
     """A rate-limit key for a client address that does not store the address."""
     digest = hmac.new(secret.encode(), f"{scope}:{address}".encode(), hashlib.sha256)

@@ -3,64 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any
 
-import pycountry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.domain.dates import parse_iso_date
 from tracker.domain.errors import NotFound, StaleEdit, ValidationError
 from tracker.domain.placeholders import PLACEHOLDERS, PlaceholderError, check_letter_text
 from tracker.domain.text import slugify
 from tracker.domain.vocabulary import AppealKind, AppealStatus
 from tracker.models import Addressee, Appeal, Campaign, Case, User, appeal_copies, utcnow
 from tracker.services import audit
-
-LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-MAX_ASKS = 12
-MAX_ASK_CHARS = 600
-MAX_ADDRESS_LINES = 8
-
-ADDRESSEE_FIELDS = (
-    "honorific",
-    "name",
-    "position",
-    "institution",
-    "address_lines",
-    "country",
-    "email",
-    "salutation",
-    "language",
+from tracker.services.letters.fields import (
+    ADDRESSEE_FIELDS,
+    APPEAL_FIELDS,
+    CAMPAIGN_FIELDS,
+    EMAIL_RE,
+    MAX_ADDRESS_LINES,
+    MAX_ASK_CHARS,
+    MAX_ASKS,
+    SLUG_RE,
+    clean_country,
+    clean_date,
+    clean_language,
+    clean_lines,
+    clean_text,
+    raise_if,
+    reject_unknown,
 )
-CAMPAIGN_FIELDS = ("name", "slug", "description", "starts_on", "ends_on", "letter_target")
-APPEAL_FIELDS = (
-    "kind",
-    "language",
-    "addressee_id",
-    "copies_to",
-    "subject",
-    "body",
-    "asks",
-    "deadline",
-    "status",
-    "campaign",
-)
-_TEXT_LIMITS = {
-    "honorific": 50,
-    "name": 200,
-    "position": 200,
-    "institution": 300,
-    "email": 254,
-    "salutation": 200,
-    "subject": 300,
-    "description": 5000,
-    "body": 20_000,
-}
 
 
 def list_placeholders() -> dict[str, str]:
@@ -68,93 +39,29 @@ def list_placeholders() -> dict[str, str]:
     return dict(PLACEHOLDERS)
 
 
-def _raise_if(errors: Mapping[str, str]) -> None:
-    if errors:
-        first = next(iter(errors))
-        raise ValidationError(f"{first}: {errors[first]}", errors)
-
-
-def _unknown(fields: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(fields) - set(allowed))
-    if unknown:
-        raise ValidationError(
-            "Unknown fields: " + ", ".join(unknown), {n: "Unknown field." for n in unknown}
-        )
-
-
-def _text(name: str, value: Any, errors: dict[str, str]) -> str:
-    text = "" if value is None else str(value).strip()
-    limit = _TEXT_LIMITS.get(name)
-    if limit and len(text) > limit:
-        errors[name] = f"At most {limit} characters."
-    return text
-
-
-def _lines(name: str, value: Any, errors: dict[str, str], limit: int, chars: int) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = value.splitlines()
-    if not isinstance(value, (list, tuple)):
-        errors[name] = "Give a list of lines."
-        return []
-    lines = [str(v).strip() for v in value if str(v).strip()]
-    if len(lines) > limit:
-        errors[name] = f"At most {limit} lines."
-    elif any(len(line) > chars for line in lines):
-        errors[name] = f"At most {chars} characters per line."
-    return lines
-
-
-def _date(name: str, value: Any, errors: dict[str, str]) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return parse_iso_date(str(value))
-    except ValueError as exc:
-        errors[name] = str(exc)
-        return None
-
-
-def _country(value: Any, errors: dict[str, str]) -> str:
-    code = str(value or "").strip().upper()
-    if code and pycountry.countries.get(alpha_2=code) is None:
-        errors["country"] = f"'{value}' is not an ISO 3166-1 alpha-2 country code."
-    return code
-
-
-def _language(value: Any, errors: dict[str, str]) -> str:
-    text = str(value or "").strip() or "en"
-    if len(text) > 35 or not LANGUAGE_RE.match(text):
-        errors["language"] = "Use a BCP 47 language tag such as en, fa or zh-Hans."
-    return text
-
-
 # -- addressees ---------------------------------------------------------------------------------
 
 
 def clean_addressee_fields(fields: Mapping[str, Any], partial: bool = False) -> dict[str, Any]:
     """Validate and normalise addressee fields; raise ValidationError listing every bad field."""
-    _unknown(fields, ADDRESSEE_FIELDS)
+    reject_unknown(fields, ADDRESSEE_FIELDS)
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "address_lines":
-            out[name] = _lines(name, value, errors, MAX_ADDRESS_LINES, 200)
+            out[name] = clean_lines(name, value, errors, MAX_ADDRESS_LINES, 200)
         elif name == "country":
-            out[name] = _country(value, errors)
+            out[name] = clean_country(value, errors)
         elif name == "language":
-            out[name] = _language(value, errors)
+            out[name] = clean_language(value, errors)
         else:
-            out[name] = _text(name, value, errors)
+            out[name] = clean_text(name, value, errors)
             if name == "email" and out[name] and not EMAIL_RE.match(out[name]):
                 errors[name] = "Not an email address."
     for required in ("name", "country"):
         if (not partial or required in out) and not out.get(required) and required not in errors:
             errors[required] = "This field is required."
-    _raise_if(errors)
+    raise_if(errors)
     return out
 
 
@@ -203,12 +110,12 @@ def update_addressee(
 
 def clean_campaign_fields(fields: Mapping[str, Any], partial: bool = False) -> dict[str, Any]:
     """Validate and normalise campaign fields."""
-    _unknown(fields, CAMPAIGN_FIELDS)
+    reject_unknown(fields, CAMPAIGN_FIELDS)
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     for name, value in fields.items():
         if name in ("starts_on", "ends_on"):
-            out[name] = _date(name, value, errors)
+            out[name] = clean_date(name, value, errors)
         elif name == "letter_target":
             try:
                 out[name] = int(value or 0)
@@ -221,7 +128,7 @@ def clean_campaign_fields(fields: Mapping[str, Any], partial: bool = False) -> d
             if out[name] and not SLUG_RE.match(out[name]):
                 errors[name] = "Use lower-case letters, digits and '-'."
         else:
-            out[name] = _text(name, value, errors)
+            out[name] = clean_text(name, value, errors)
     if not partial and not out.get("slug") and out.get("name"):
         out["slug"] = slugify(out["name"])
     for required in ("name", "slug"):
@@ -230,7 +137,7 @@ def clean_campaign_fields(fields: Mapping[str, Any], partial: bool = False) -> d
     starts, ends = out.get("starts_on"), out.get("ends_on")
     if starts and ends and ends < starts:
         errors["ends_on"] = "The end comes before the start."
-    _raise_if(errors)
+    raise_if(errors)
     return out
 
 
@@ -280,7 +187,7 @@ def clean_appeal_fields(
     session: Session, fields: Mapping[str, Any], partial: bool = False
 ) -> dict[str, Any]:
     """Validate appeal fields, templates included; errors are reported on their field."""
-    _unknown(fields, APPEAL_FIELDS)
+    reject_unknown(fields, APPEAL_FIELDS)
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     today = dt.date.today()
@@ -294,11 +201,11 @@ def clean_appeal_fields(
             if out[name] not in AppealStatus.__members__.values():
                 errors[name] = "Choose draft, active or closed."
         elif name == "language":
-            out[name] = _language(value, errors)
+            out[name] = clean_language(value, errors)
         elif name == "deadline":
-            out[name] = _date(name, value, errors)
+            out[name] = clean_date(name, value, errors)
         elif name == "asks":
-            out[name] = _lines(name, value, errors, MAX_ASKS, MAX_ASK_CHARS)
+            out[name] = clean_lines(name, value, errors, MAX_ASKS, MAX_ASK_CHARS)
         elif name == "addressee_id":
             out[name] = _addressee_id(session, value, name, errors)
         elif name == "copies_to":
@@ -306,13 +213,13 @@ def clean_appeal_fields(
         elif name == "campaign":
             out["campaign_id"] = _campaign_id(session, value, errors)
         else:  # subject, body: templates
-            out[name] = _text(name, value, errors)
+            out[name] = clean_text(name, value, errors)
             if name not in errors:
                 try:
                     check_letter_text(out[name], today)
                 except PlaceholderError as exc:
                     errors[name] = str(exc)
-    _raise_if(errors)
+    raise_if(errors)
     return out
 
 

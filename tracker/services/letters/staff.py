@@ -18,15 +18,16 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.errors import NotFound
 from tracker.models import Addressee, Appeal, AppealCounter, AuditEvent, Campaign, Case
-from tracker.services.publishing import views as public_service
-from tracker.services.publishing.views import AppealCard, PublicAppeal, PublicCase
+from tracker.services.letters.printable import printable_appeal, printable_case
+from tracker.services.publishing.objects import AppealCard, PublicAppeal, PublicCase
+from tracker.services.publishing.rows import load_addressees
 
 CHART_DAYS = 30
 
 
 def _case(session: Session, case_id: int) -> PublicCase:
     # The public columns only, without the publishable filter: staff see every case.
-    found = public_service.printable_case(session, case_id)
+    found = printable_case(session, case_id)
     if found is None:
         raise NotFound(f"No case {case_id}.")
     return found
@@ -34,7 +35,7 @@ def _case(session: Session, case_id: int) -> PublicCase:
 
 def staff_card(session: Session, appeal_id: int) -> AppealCard:
     """The letter of any appeal (draft, active or closed) of any case, as it is printed."""
-    appeal = public_service.printable_appeal(session, appeal_id)
+    appeal = printable_appeal(session, appeal_id)
     if appeal is None:
         raise NotFound(f"No appeal {appeal_id}.")
     return AppealCard(_case(session, appeal.case_id), appeal)
@@ -74,7 +75,7 @@ def preview_card(
         changes["asks"] = tuple(cleaned["asks"])
     copies = [a.id for a in cleaned.get("copies_to", [])]
     wanted = [cleaned.get("addressee_id"), *copies]
-    found = public_service.printable_addressees(session, [i for i in wanted if i])
+    found = load_addressees(session, [i for i in wanted if i])
     if "addressee_id" in cleaned:
         ident = cleaned["addressee_id"]
         changes["addressee"] = found.get(ident) if ident else None

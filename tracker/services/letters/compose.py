@@ -1,0 +1,216 @@
+"""What a letter says: its context from public data only, and its HTML in the document template.
+
+The caseworker's subject and body are filled in by the placeholder sandbox
+(tracker.domain.placeholders); the document itself is rendered in the shared environment of
+tracker.services.templating.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import weasyprint
+from markupsafe import Markup
+
+from tracker.domain.dates import format_partial_date
+from tracker.domain.placeholders import PlaceholderError, build_context, render_letter_text
+from tracker.paths import STATIC_DIR, TEMPLATES_DIR
+from tracker.services.publishing.objects import AppealCard, PublicCase
+from tracker.services.templating import render_document
+
+PAPERS = ("a4", "letter")
+LETTER_STYLES = ("css/letter.css",)
+MAX_LETTER_PAGES = 4
+RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"})
+MAX_SENDER_NAME = 120
+MAX_SENDER_ADDRESS = 400
+MAX_SENDER_LINES = 5
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "sender": "Sender",
+        "your_name": "Your name",
+        "your_address": "Your address",
+        "to": "Addressee",
+        "closing": "Yours sincerely,",
+        "signature": "Signature",
+        "copies": "Copies to",
+    },
+    "fa": {
+        "sender": "فرستنده",
+        "your_name": "نام شما",
+        "your_address": "نشانی شما",
+        "to": "گیرنده",
+        "closing": "با احترام،",
+        "signature": "امضا",
+        "copies": "رونوشت",
+    },
+    "zh": {
+        "sender": "寄信人",
+        "your_name": "您的姓名",
+        "your_address": "您的地址",
+        "to": "收信人",
+        "closing": "此致敬礼",
+        "signature": "签名",
+        "copies": "抄送",
+    },
+    "vi": {
+        "sender": "Người gửi",
+        "your_name": "Tên của bạn",
+        "your_address": "Địa chỉ của bạn",
+        "to": "Người nhận",
+        "closing": "Trân trọng,",
+        "signature": "Chữ ký",
+        "copies": "Đồng gửi",
+    },
+}
+
+
+class LetterError(Exception):
+    """A letter that cannot be rendered; the message is for people."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Supporter:
+    """The sender typed into the personalisation form; used for one PDF, never stored."""
+
+    name: str
+    address: str
+
+    @classmethod
+    def from_form(cls, name: str, address: str) -> Supporter:
+        """Trim and bound what a supporter typed; raise LetterError when unusable."""
+        name = " ".join((name or "").split())
+        lines = [" ".join(line.split()) for line in (address or "").splitlines()]
+        lines = [line for line in lines if line]
+        if not name:
+            raise LetterError("Please give your name.")
+        if len(name) > MAX_SENDER_NAME or sum(map(len, lines)) > MAX_SENDER_ADDRESS:
+            raise LetterError("Your name or address is too long for the sender block.")
+        if len(lines) > MAX_SENDER_LINES:
+            raise LetterError(f"Use at most {MAX_SENDER_LINES} address lines.")
+        return cls(name, "\n".join(lines))
+
+
+@lru_cache(maxsize=1)
+def template_version() -> str:
+    """A hash of the letter templates, stylesheets, logo and renderer: part of every cache key."""
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    files = (
+        sorted((TEMPLATES_DIR / "letters").glob("*.html"))
+        + sorted((STATIC_DIR / "css").glob("letter*.css"))
+        + [STATIC_DIR / "img" / "logo.svg"]
+    )
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def language_parts(tag: str) -> tuple[str, str, str]:
+    """(lang, dir, label language) for a BCP 47 tag: `fa` is right to left."""
+    primary = (tag or "en").split("-")[0].lower()
+    direction = "rtl" if primary in RTL_LANGUAGES else "ltr"
+    return tag or "en", direction, primary if primary in LABELS else "en"
+
+
+def _paragraphs(text: Markup) -> Markup:
+    # `text` is fully escaped already; only our own <p> and <br> are added.
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
+    return Markup("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))  # noqa: S704
+
+
+def letter_context(
+    card: AppealCard,
+    *,
+    today: dt.date,
+    sender_mode: str,
+    supporter: Supporter | None = None,
+    stamp: bool = False,
+) -> dict[str, Any]:
+    """What the letter template prints: plain values, the caseworker's text filled in."""
+    case, appeal = card.case, card.appeal
+    lang, direction, labels = language_parts(appeal.language)
+    context = build_context(
+        case=case.placeholder_values(today),
+        addressee=appeal.addressee.placeholder_values() if appeal.addressee else None,
+        supporter_name=supporter.name if supporter else "",
+        supporter_address=supporter.address if supporter else "",
+        today=today,
+        format_date=lambda d: format_partial_date(d, locale=appeal.language),
+    )
+    letter: dict[str, Any] = {
+        "lang": lang,
+        "dir": direction,
+        "labels": LABELS[labels],
+        "stamp": stamp,
+        "sender_mode": sender_mode,
+        "supporter_name": supporter.name if supporter else "",
+        "supporter_address_lines": supporter.address.splitlines() if supporter else [],
+    }
+    if stamp:
+        return letter
+    try:
+        subject = render_letter_text(appeal.subject, context)
+        body = _paragraphs(render_letter_text(appeal.body, context))
+    except PlaceholderError as exc:
+        raise LetterError(f"The letter cannot be filled in: {exc}") from None
+    letter.update(
+        addressee=appeal.addressee,
+        copies=appeal.copies_to,
+        today=context["today"],
+        subject=subject,
+        body=body,
+        asks=list(appeal.asks),
+        salutation=appeal.addressee.salutation if appeal.addressee else "",
+    )
+    return letter
+
+
+def letter_title(case: PublicCase) -> str:
+    """The PDF title of a person's letter."""
+    return f"Letter for {case.name}"
+
+
+def document_html(letters: Sequence[dict[str, Any]], *, title: str, organisation: str) -> str:
+    """The HTML of one or more letters (a pack is one document: fonts are embedded once)."""
+    first = letters[0] if letters else {"lang": "en", "dir": "ltr"}
+    return render_document(
+        "letters/document.html",
+        letters=letters,
+        title=title,
+        organisation=organisation,
+        doc_lang=first["lang"],
+        doc_dir=first["dir"],
+        letter=None,
+    )
+
+
+def stylesheets(paper: str, *extra: str) -> list[str]:
+    """The stylesheets of a letter on A4 or Letter paper, and any extra ones."""
+    if paper not in PAPERS:
+        raise LetterError("Choose A4 or Letter paper.")
+    return [*LETTER_STYLES, f"css/letter-{paper}.css", *extra]
+
+
+def letter_html(
+    card: AppealCard,
+    *,
+    today: dt.date,
+    organisation: str,
+    sender_mode: str = "lines",
+    supporter: Supporter | None = None,
+) -> str:
+    """The HTML of one letter: sender `lines` to fill by hand, `blank` space, or `filled`."""
+    letter = letter_context(card, today=today, sender_mode=sender_mode, supporter=supporter)
+    return document_html([letter], title=letter_title(card.case), organisation=organisation)

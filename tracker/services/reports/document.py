@@ -1,0 +1,80 @@
+"""The report as a document: its one template, rendered to standalone HTML or to PDF."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from typing import Any
+
+from tracker.domain.report import COUNTING_RULE, PUBLIC_RULE
+from tracker.paths import STATIC_DIR, TEMPLATES_DIR
+from tracker.services.templating import render_document
+
+# Bump when the shape of the report changes without its template or stylesheets changing.
+REPORT_VERSION = 1
+TEMPLATE = "reports/releases.html"
+DOCUMENT_LAYOUT = "reports/document.html"
+SCREEN_CSS = "css/report.css"
+PRINT_CSS = "css/report-print.css"
+PDF_STYLESHEETS = (SCREEN_CSS, PRINT_CSS)
+
+
+def report_context(
+    report: dict[str, Any],
+    *,
+    layout: str = DOCUMENT_LAYOUT,
+    links: dict[str, str] | None = None,
+    inline_css: bool = False,
+) -> dict[str, Any]:
+    """What TEMPLATE needs: inside a site layout (the web page renders it), or as a document."""
+    css = (STATIC_DIR / SCREEN_CSS).read_text(encoding="utf-8") if inline_css else ""
+    return {
+        "report": report,
+        "layout": layout,
+        "document": layout == DOCUMENT_LAYOUT,
+        "links": links or {},
+        "inline_css": css,
+        "counting_rule": COUNTING_RULE.format(year=report["year"]),
+        "public_rule": PUBLIC_RULE,
+    }
+
+
+def render_report_html(
+    report: dict[str, Any], *, organisation: str, inline_css: bool = False
+) -> str:
+    """The report as a standalone document (for the PDF, or an HTML file with its stylesheet
+    inlined), through the same template as the web page."""
+    context = report_context(report, inline_css=inline_css)
+    return render_document(TEMPLATE, organisation_name=organisation, **context)
+
+
+# A year with thousands of releases is hundreds of pages; the letter limits (6 pages, 20 s)
+# would refuse it. These still stop a runaway layout.
+REPORT_MAX_PAGES = 2000
+REPORT_TIME_LIMIT = 600.0
+
+
+def render_report_pdf(report: dict[str, Any], *, organisation: str) -> bytes:
+    """The report as a PDF (cover, contents, page numbers), through the same template."""
+    from tracker.pdf import render_pdf
+
+    return render_pdf(
+        render_report_html(report, organisation=organisation),
+        stylesheets=PDF_STYLESHEETS,
+        max_pages=REPORT_MAX_PAGES,
+        seconds=REPORT_TIME_LIMIT,
+    )
+
+
+@lru_cache(maxsize=1)
+def design_version() -> str:
+    """A hash of the template, layout and stylesheets: editing any of them renews the PDFs."""
+    digest = hashlib.sha256(str(REPORT_VERSION).encode())
+    for path in (
+        TEMPLATES_DIR / TEMPLATE,
+        TEMPLATES_DIR / DOCUMENT_LAYOUT,
+        STATIC_DIR / SCREEN_CSS,
+        STATIC_DIR / PRINT_CSS,
+    ):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

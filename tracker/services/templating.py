@@ -1,0 +1,45 @@
+"""The one Jinja environment of printed documents (letters and reports), free of any request.
+
+Letters and the report are rendered outside a request (the CLI, background jobs) and never
+reach Flask's globals: whatever depends on the app (the organisation's name, the language)
+is passed in as a plain value. The environment is immutable-sandboxed: a letter carries text
+that a caseworker wrote (its subject and body are first rendered by the stricter placeholder
+sandbox of tracker.domain.placeholders), and a document template can then neither call a
+method that changes a value nor reach an attribute starting with an underscore.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from babel.numbers import format_decimal
+from jinja2 import FileSystemLoader, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from tracker.domain.dates import format_partial_date
+from tracker.paths import TEMPLATES_DIR
+
+
+def format_number(value: int | float, locale: str = "en") -> str:
+    """A count with the separators of a language: "1,204" in English."""
+    return str(format_decimal(value, locale=locale))
+
+
+@lru_cache(maxsize=1)
+def document_environment() -> ImmutableSandboxedEnvironment:
+    """The environment every letter and report template is rendered in (one per process)."""
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["number"] = format_number
+    env.filters["partial_date"] = format_partial_date
+    return env
+
+
+def render_document(template: str, **context: Any) -> str:
+    """Render one of our document templates (templates/letters, templates/reports)."""
+    return document_environment().get_template(template).render(**context)
