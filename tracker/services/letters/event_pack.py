@@ -130,7 +130,11 @@ def _document(
     html = render_document(template, **context)
     try:
         return render_pdf(
-            html, stylesheets(paper, "css/event-pack.css"), max_pages=pages, seconds=120, files=files
+            html,
+            stylesheets(paper, "css/event-pack.css"),
+            max_pages=pages,
+            seconds=120,
+            files=files,
         )
     except RenderRefused as exc:
         raise LetterError(f"The event pack cannot be printed: {exc.message}") from None
