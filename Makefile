@@ -4,6 +4,8 @@
 VENV      := .venv
 BIN       := $(VENV)/bin
 INSTANCE  ?= $(or $(TRACKER_INSTANCE_PATH),instance)
+# make run PORT=5001 (or TRACKER_PORT=5001) serves on another port.
+PORT      ?= $(or $(TRACKER_PORT),5000)
 # The first Python 3.11+ on PATH (shims that cannot run, such as pyenv's, are skipped quietly).
 ifndef PYTHON
 PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
@@ -35,13 +37,12 @@ system-deps:
 	@scripts/system-deps
 
 run: system-deps install
+	@PORT=$(PORT) $(BIN)/python scripts/run --check-port
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker demo load
 	@$(BIN)/python -m tracker.commands.demo_admin "$(INSTANCE)"
-	@echo "Serving on http://127.0.0.1:5000 - sign in at http://127.0.0.1:5000/login with the"
-	@echo "demo admin's email and password (kept in $(INSTANCE)/demo-admin.txt). Ctrl-C stops."
-	@# Sync workers: WeasyPrint must never render in threads of one process.
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - 'tracker:create_app()'
+	@# gunicorn (sync workers) and one `tracker worker`; Ctrl-C stops both (scripts/run).
+	@PORT=$(PORT) $(BIN)/python scripts/run
 
 # TRACKER_TEST_DATABASE_URL (PostgreSQL) is passed through from the environment.
 test: system-deps install-dev

@@ -1,9 +1,11 @@
 """Letter rendering figures, side by side with a naive `HTML(string=...).write_pdf()`.
 
-Run: .venv/bin/python benchmarks/letters.py [--quick]
+Run: .venv/bin/python benchmarks/letters.py [--quick] [--jobs-only]
 Prints ratios measured in one run: cold render, personalised render, cached download through
 the app vs a static file (gunicorn + a load generator on 127.0.0.1), worker memory after 400
-renders, and a 500-letter campaign pack vs one naive document.
+renders, a 500-letter campaign pack vs one naive document, and a 5,000-letter pack as a job on
+`tracker worker` (2 render processes) vs the 500-letter pack job: time ratio, peak memory of
+every worker process, and the staff site's p95 while the big pack runs vs idle.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -297,12 +300,242 @@ def app_download_figures(seconds: float) -> dict[str, float]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# -- packs as jobs on `tracker worker` ------------------------------------------------------------
+
+
+def _seed_packs(env: dict[str, str], sizes: tuple[int, ...]) -> dict[int, int]:
+    seed = f"""
+import datetime as dt
+from tracker import create_app
+from tracker.extensions import db
+from tracker.services.accounts.users import create_user
+from tracker.services.cases.editing import create_case
+from tracker.services.letters.editing import create_addressee, create_appeal, create_campaign
+app = create_app()
+with app.app_context():
+    admin = create_user(db.session, None, "bench@example.org", "correct-horse-7", "admin")
+    a = create_addressee(db.session, None, {{"name": "Le Thanh Long", "country": "VN",
+        "salutation": "Dear Minister", "address_lines": ["58-60 Tran Phu", "Hanoi"]}})
+    for size in {sizes!r}:
+        camp = create_campaign(db.session, None, {{"name": f"Pack {{size}}"}})
+        print(size, camp.id)
+        for i in range(size):
+            c = create_case(db.session, None, {{"reference": f"P{{size}}-{{i}}",
+                "full_name": f"Person {{size}} {{i}}", "country": "VN", "category": "activist",
+                "arrested_on": "2017-01-01", "is_public": True, "consent_publicity": True,
+                "summary": "A labour rights activist held for her writing."}})
+            create_appeal(db.session, None, c, {{"addressee_id": a.id, "status": "active",
+                "campaign": camp.slug, "subject": "Release {{{{ case.name }}}}",
+                "body": "Please release {{{{ case.name }}}} at once.", "asks": ["Release her"]}})
+            if i % 500 == 499:
+                db.session.flush()
+    db.session.commit()
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", seed], env=env, check=True, cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
+    return {int(out[i]): int(out[i + 1]) for i in range(0, len(out), 2)}
+
+
+def _descendants(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-g", str(os.getpgid(pid))], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _login(port: int) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/login")
+    response = conn.getresponse()
+    page = response.read().decode()
+    cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+    token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    from urllib.parse import urlencode
+
+    body = urlencode(
+        {"csrf_token": token, "email": "bench@example.org", "password": "correct-horse-7"}
+    )
+    conn.request(
+        "POST",
+        "/login",
+        body=body,
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    response = conn.getresponse()
+    response.read()
+    return (response.getheader("Set-Cookie") or cookie).split(";", 1)[0]
+
+
+def _staff_latencies(port: int, cookie: str, stop: Any, out: list[float]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    while not stop.is_set():
+        began = time.perf_counter()
+        conn.request("GET", "/staff/cases", headers={"Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200, response.status
+        out.append(time.perf_counter() - began)
+        time.sleep(0.05)
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18] * 1000
+
+
+def job_pack_figures(small: int, big: int) -> dict[str, float]:
+    import threading
+
+    tmp = Path(tempfile.mkdtemp(prefix="tracker-bench-jobs-"))
+    env = {
+        **os.environ,
+        "TRACKER_INSTANCE_PATH": str(tmp),
+        "TRACKER_SECRET_KEY": "bench",
+        "TRACKER_DATABASE_URL": os.environ.get("TRACKER_BENCH_DATABASE_URL")
+        or f"sqlite:///{tmp / 'bench.db'}",
+        "TRACKER_PACK_WORKERS": "2",
+    }
+    tracker = str(Path(sys.executable).with_name("tracker"))
+    subprocess.run([tracker, "db", "upgrade"], env=env, check=True, capture_output=True)
+    campaigns = _seed_packs(env, (small, big))
+    port = free_port()
+    web = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "tracker:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    worker = subprocess.Popen(
+        [tracker, "worker", "-w", "2"],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        cookie = _login(port)
+        idle: list[float] = []
+        stop = threading.Event()
+        sampler = threading.Thread(target=_staff_latencies, args=(port, cookie, stop, idle))
+        sampler.start()
+        time.sleep(8)
+        stop.set()
+        sampler.join()
+
+        def run_pack(size: int, during: list[float] | None) -> tuple[float, float]:
+            from urllib.parse import urlencode
+
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/staff/campaigns", headers={"Cookie": cookie})
+            page = conn.getresponse().read().decode()
+            token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+            started = time.perf_counter()
+            conn.request(
+                "POST",
+                f"/staff/campaigns/{campaigns[size]}/pack",
+                body=urlencode({"csrf_token": token, "paper": "a4"}),
+                headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+            )
+            response = conn.getresponse()
+            response.read()
+            job_page = response.getheader("Location")
+            peak = 0.0
+            stop = threading.Event()
+            sampler = None
+            if during is not None:
+                sampler = threading.Thread(
+                    target=_staff_latencies, args=(port, cookie, stop, during)
+                )
+                sampler.start()
+            while True:
+                for pid in _descendants(worker.pid):
+                    peak = max(peak, _rss_mb(pid))
+                conn.request("GET", job_page, headers={"Cookie": cookie})
+                text = conn.getresponse().read().decode()
+                if "Done." in text or "Failed" in text:
+                    break
+                time.sleep(0.5)
+            seconds = time.perf_counter() - started
+            stop.set()
+            if sampler:
+                sampler.join()
+            assert "Done." in text, text
+            return seconds, peak
+
+        small_s, small_peak = run_pack(small, None)
+        during: list[float] = []
+        big_s, big_peak = run_pack(big, during)
+        return {
+            "small_s": small_s,
+            "big_s": big_s,
+            "peak": max(small_peak, big_peak),
+            "idle_p95": _p95(idle),
+            "busy_p95": _p95(during),
+            "idle_n": len(idle),
+            "busy_n": len(during),
+        }
+    finally:
+        for proc in (web, worker):
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(60)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def print_job_figures(quick: bool) -> None:
+    small, big = (50, 500) if quick else (500, 5000)
+    jobs = job_pack_figures(small, big)
+    print(
+        f"pack as a job         {big} letters {jobs['big_s']:.1f} s, {small} letters "
+        f"{jobs['small_s']:.1f} s: ratio {jobs['big_s'] / jobs['small_s']:.2f} (target <= 10.5; "
+        f"tracker worker -w 2, 2 render processes)"
+    )
+    print(
+        f"                      peak RSS of any worker process {jobs['peak']:.0f} MB "
+        f"(target <= 300 MB)"
+    )
+    print(
+        f"                      staff /staff/cases p95 idle {jobs['idle_p95']:.0f} ms, while the "
+        f"{big}-letter pack runs {jobs['busy_p95']:.0f} ms: ratio "
+        f"{jobs['busy_p95'] / jobs['idle_p95']:.2f} (target <= 2; {jobs['idle_n']} and "
+        f"{jobs['busy_n']} requests, gunicorn -w 2)"
+    )
+
+
 # -- main -----------------------------------------------------------------------------------------
 
 
 def main(quick: bool) -> None:
     from tracker.services.letters.compose import Supporter
     from tracker.services.letters.render import render_letter, stamp_sender
+
+    if "--jobs-only" in sys.argv:
+        print_job_figures(quick)
+        return
 
     n = 7 if quick else 21
     # Warm both paths once (imports, fontconfig) so "cold" means an uncached letter in a
@@ -367,6 +600,7 @@ def main(quick: bool) -> None:
         f"(target <= 0.6)  size ratio {pack['bytes'] / naive_pack['bytes']:.2f} "
         f"(target <= 1.5)"
     )
+    print_job_figures(quick)
 
 
 if __name__ == "__main__":

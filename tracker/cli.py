@@ -82,12 +82,16 @@ def users_token(email: str, name: str) -> None:
 
 
 # The command modules import `cli` helpers from here, so they are registered after it exists.
-from tracker.commands import backup, cases, demo, letters, reports  # noqa: E402
+from tracker.commands import backup, cases, demo, doctor, letters, reminders, reports  # noqa: E402
+from tracker.jobs.worker import worker_command  # noqa: E402
 
 cli.add_command(cases.cases_group)
 cli.add_command(demo.demo_group)
 cli.add_command(reports.reports)
 cli.add_command(letters.letters)
+cli.add_command(reminders.reminders)
+cli.add_command(doctor.doctor)
+cli.add_command(worker_command)
 db_group.add_command(backup.backup_command)
 
 

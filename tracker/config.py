@@ -9,8 +9,24 @@ from typing import Any
 
 
 def default_instance_path() -> str:
-    """TRACKER_INSTANCE_PATH, or `instance/` in the current directory."""
-    return os.path.abspath(os.environ.get("TRACKER_INSTANCE_PATH") or "instance")
+    """The instance folder every process of an installation shares (web, worker, CLI).
+
+    TRACKER_INSTANCE_PATH when set; else, for a checkout or an editable install, the project's
+    own `instance/` (beside pyproject.toml), wherever the command is run from; else (an
+    installed wheel) `instance/` in the current directory.
+    """
+    from_env = os.environ.get("TRACKER_INSTANCE_PATH")
+    if from_env:
+        return os.path.abspath(from_env)
+    project = Path(__file__).resolve().parent.parent
+    if (project / "pyproject.toml").is_file() and (project / "tracker").is_dir():
+        return str(project / "instance")
+    return os.path.abspath("instance")
+
+
+def _seconds(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
 
 
 def load_secret_key(instance_path: str) -> str:
@@ -48,4 +64,20 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "PDF_CACHE_DIR": os.path.join(instance_path, "pdf-cache"),
         "ORGANISATION_NAME": "Tracker Human Rights",
+        # Background jobs (tracker/jobs): empty URL = SQLite queue in the instance folder.
+        "QUEUE_URL": os.environ.get("TRACKER_QUEUE_URL", ""),
+        "QUEUE_NAME": os.environ.get("TRACKER_QUEUE_NAME", "tracker"),
+        # Results and the embedded queue; on several machines, a folder they all share.
+        "JOBS_DIR": os.environ.get("TRACKER_JOBS_DIR") or os.path.join(instance_path, "jobs"),
+        "JOB_RESULT_TTL": _seconds("JOB_RESULT_TTL", 24 * 3600),
+        # A running job whose worker has not written a heartbeat for this long is retried.
+        "JOB_STALE_AFTER": _seconds("TRACKER_JOB_STALE_AFTER", 60),
+        "JOB_MAX_ATTEMPTS": 3,
+        # Processes one pack job lays its letters out in (forked by the job's worker process).
+        "PACK_WORKERS": _seconds("TRACKER_PACK_WORKERS", min(os.cpu_count() or 1, 4)),
+        "MAIL_URL": os.environ.get("TRACKER_MAIL_URL", ""),
+        "MAIL_FROM": os.environ.get("TRACKER_MAIL_FROM", ""),
+        # Links in mail point here (the address staff open the site at).
+        "BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
+        "REMINDERS_HOUR": _seconds("TRACKER_REMINDERS_HOUR", 7),
     }

@@ -22,7 +22,7 @@ import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,14 +79,21 @@ class _Expired(BaseException):
 class AssetFetcher(URLFetcher):
     """Serve files below the static folder for ASSET_BASE URLs; refuse everything else."""
 
-    def __init__(self, root: Path = STATIC_DIR) -> None:
+    def __init__(
+        self, root: Path = STATIC_DIR, files: Mapping[str, tuple[bytes, str]] | None = None
+    ) -> None:
         super().__init__(allowed_protocols=(), allow_redirects=False)
         self.root = root.resolve()
+        # In-memory files the caller vetted (e.g. consented photos), by path under ASSET_BASE.
+        self.files = dict(files or {})
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         if not url.startswith(ASSET_BASE) or any(c in url for c in "?#%\\"):
             raise RefusedURL(f"refused URL: {url[:200]}")
         relative = url[len(ASSET_BASE) :]
+        if relative in self.files:
+            body, mime = self.files[relative]
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
         path = (self.root / relative).resolve()
         if not path.is_relative_to(self.root) or not path.is_file():
             raise RefusedURL(f"refused URL: {url[:200]}")
@@ -211,10 +218,12 @@ def layout(
     *,
     pdf_tags: bool = True,
     max_pages: int = DEFAULT_MAX_PAGES,
+    files: Mapping[str, tuple[bytes, str]] | None = None,
     **options: Any,
 ) -> Document:
     """Lay out trusted-template HTML; refuse documents longer than `max_pages`."""
-    document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher()).render(
+    fetcher = AssetFetcher(files=files)
+    document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher).render(
         stylesheets=[stylesheet(s) for s in stylesheets],
         font_config=font_config(),
         presentational_hints=False,
@@ -268,13 +277,21 @@ def render_pdf(
     pdf_tags: bool = True,
     max_pages: int = DEFAULT_MAX_PAGES,
     seconds: float | None = DEFAULT_TIME_LIMIT,
+    files: Mapping[str, tuple[bytes, str]] | None = None,
     **options: Any,
 ) -> bytes:
     """Render trusted-template HTML to PDF bytes within the limits; only assets load."""
     try:
         with time_limit(seconds):
             return write(
-                layout(html, stylesheets, pdf_tags=pdf_tags, max_pages=max_pages, **options),
+                layout(
+                    html,
+                    stylesheets,
+                    pdf_tags=pdf_tags,
+                    max_pages=max_pages,
+                    files=files,
+                    **options,
+                ),
                 pdf_tags=pdf_tags,
             )
     finally:

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import login_as
 from tests.pdf.factory import make_addressee, make_appeal, make_case
-from tracker.models import Case, User
+from tracker.models import Case, Job, User
 from tracker.services.accounts.users import create_token
 from tracker.services.letters.editing import create_campaign
 
@@ -19,6 +19,9 @@ SIGN_IN, FORBIDDEN, OK = "sign-in", 403, 200
 READ = (SIGN_IN, OK, OK, OK)
 EDIT = (SIGN_IN, FORBIDDEN, OK, OK)
 ADMIN = (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)
+# A job is seen by who started it and by admins; to anyone else it does not exist.
+NOT_YOURS = (SIGN_IN, 404, 404, OK)
+NO_RESULT = (SIGN_IN, 404, 404, 404)
 ROUTE_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff": READ,
     "/staff/cases": READ,
@@ -42,7 +45,9 @@ ROUTE_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/campaigns/new": EDIT,
     "/staff/campaigns/{campaign}": READ,
     "/staff/campaigns/{campaign}/edit": EDIT,
-    "/staff/campaigns/{campaign}/pack.pdf": READ,
+    "/staff/jobs": READ,
+    "/staff/jobs/{job}": NOT_YOURS,
+    "/staff/jobs/{job}/result": NO_RESULT,
     "/staff/cases/{case}/appeals/new": EDIT,
     "/staff/appeals/{appeal}": READ,
     "/staff/appeals/{appeal}/edit": EDIT,
@@ -64,6 +69,8 @@ POST_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/addressees/{addressee}/edit": EDIT,
     "/staff/campaigns/new": EDIT,
     "/staff/campaigns/{campaign}/edit": EDIT,
+    "/staff/campaigns/{campaign}/pack": READ,
+    "/staff/reports/releases/{year}/pdf": READ,
     "/staff/cases/{case}/appeals/new": EDIT,
     "/staff/appeals/{appeal}/edit": EDIT,
 }
@@ -78,6 +85,8 @@ def ids(db: Any, case: Case, admin: User, viewer: User) -> dict[str, int]:
     addressee = make_addressee(db, admin)
     public = make_case(db, admin, "VN-2017-ACC", "Access Person")
     appeal = make_appeal(db, admin, public, addressee, campaign=campaign.slug)
+    job = Job(kind="campaign_pack", params={}, dedupe_key="access", status="queued")
+    db.add(job)
     db.commit()
     return {
         "case": case.id,
@@ -87,6 +96,7 @@ def ids(db: Any, case: Case, admin: User, viewer: User) -> dict[str, int]:
         "appeal": appeal.id,
         "addressee": addressee.id,
         "campaign": campaign.id,
+        "job": job.id,
     }
 
 
@@ -107,6 +117,7 @@ def _rule_paths(app: Flask, method: str) -> set[str]:
                 .replace("<int:appeal_id>", "{appeal}")
                 .replace("<int:addressee_id>", "{addressee}")
                 .replace("<int:campaign_id>", "{campaign}")
+                .replace("<int:job_id>", "{job}")
             )
     return paths
 

@@ -330,25 +330,6 @@ def test_counters_are_shown_on_the_case_and_campaign_pages(
         assert "style=" not in page and "<script>" not in page
 
 
-def test_campaign_pack_download_is_a_pdf_with_every_active_appeal(
-    client: FlaskClient, db: Any, letters: dict[str, Any], caseworker: User, viewer: User
-) -> None:
-    campaign, addressee = letters["campaign"], letters["addressee"]
-    second = make_case(db, caseworker, "IR-2021-NM", "Narges Mohammadi", country="IR")
-    make_appeal(db, caseworker, second, addressee, campaign=campaign.slug)
-    draft_case = make_case(db, caseworker, "CN-2015-WQ", "Wang Quanzhang", country="CN")
-    make_appeal(db, caseworker, draft_case, addressee, campaign=campaign.slug, status="draft")
-    db.commit()
-    login_as(client, viewer)
-    page = client.get(f"/staff/campaigns/{campaign.id}").text
-    assert "Download campaign pack (A4 PDF, 2 letters)" in page
-    response = client.get(f"/staff/campaigns/{campaign.id}/pack.pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = pdf_text(response.data)
-    assert "Release Tran Thi Nga" in text and "Release Narges Mohammadi" in text
-    assert "Wang Quanzhang" not in text  # a draft is not printed
-
-
 def test_viewer_reads_but_does_not_see_edit_links(
     client: FlaskClient, letters: dict[str, Any], viewer: User
 ) -> None:

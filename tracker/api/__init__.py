@@ -16,13 +16,19 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from werkzeug.routing import IntegerConverter
 
-from tracker.api import addressees, appeals, auth, cases, errors, reports
+from tracker.api import addressees, appeals, auth, cases, errors, jobs, reports
 from tracker.api.schemas import MAX_ID, ErrorSchema
 from tracker.extensions import csrf
 from tracker.services.reports.releases import MAX_YEAR, MIN_YEAR
 
 API_PREFIX = errors.API_PREFIX
-RESOURCES: tuple[ApiBlueprint, ...] = (cases.blp, addressees.blp, appeals.blp, reports.blp)
+RESOURCES: tuple[ApiBlueprint, ...] = (
+    cases.blp,
+    addressees.blp,
+    appeals.blp,
+    reports.blp,
+    jobs.blp,
+)
 
 
 class IdConverter(IntegerConverter):

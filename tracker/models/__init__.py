@@ -3,6 +3,7 @@
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, utcnow
 from tracker.models.case import PRIVATE_CASE_FIELDS, Case, StatusChange
+from tracker.models.job import Job
 from tracker.models.letters import (
     Addressee,
     Appeal,
@@ -24,6 +25,7 @@ __all__ = [
     "Campaign",
     "Case",
     "FailedLogin",
+    "Job",
     "RateLimitHit",
     "StatusChange",
     "User",

@@ -12,10 +12,10 @@ from tracker.services.templating import format_number
 
 def register_web(app: Flask) -> None:
     """Register every web blueprint and the template helpers."""
-    from tracker.web import admin, auth, letters_staff, public, reports, security, staff
+    from tracker.web import admin, auth, jobs, letters_staff, public, reports, security, staff
 
     auth.init_app(app)
-    for blueprint in (public.bp, reports.bp, staff.bp, admin.bp, letters_staff.bp):
+    for blueprint in (public.bp, reports.bp, staff.bp, admin.bp, letters_staff.bp, jobs.bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
 

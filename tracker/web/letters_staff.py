@@ -27,7 +27,6 @@ from tracker.pdf import ASSET_BASE
 from tracker.services.letters import editing as letter_service
 from tracker.services.letters import staff as letter_staff
 from tracker.services.letters.compose import PAPERS, LetterError, letter_html
-from tracker.services.letters.pack import render_pack
 from tracker.services.letters.render import content_disposition, render_letter
 from tracker.services.publishing import queries as public_service
 from tracker.services.publishing.objects import AppealCard
@@ -200,37 +199,6 @@ def edit_campaign(campaign_id: int) -> Page:
     elif request.method == "POST":
         status = 422
     return render_template("letters_staff/campaign_form.html", form=form, campaign=record), status
-
-
-@bp.get("/campaigns/<int:campaign_id>/pack.pdf")
-@staff_required
-def campaign_pack(campaign_id: int) -> Page:
-    """The same printable pack as `tracker letters pack --campaign SLUG`."""
-    record: Campaign = db.get_or_404(Campaign, campaign_id)
-    paper = _paper()
-    cards = public_service.active_campaign_appeals(db.session, record.slug)
-    if not cards:
-        flash("This campaign has no active public appeal to print.", "error")
-        return redirect(url_for("letters_staff.campaign", campaign_id=record.id))
-    try:
-        data = render_pack(
-            cards,
-            paper=paper,
-            today=_today(),
-            organisation=_organisation(),
-            title=f"{record.name}: letters",
-            # No forked pool inside a server process (threads, open connections): the
-            # same letters and chunks as the CLI, laid out one chunk after another.
-            workers=1,
-        )
-    except LetterError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("letters_staff.campaign", campaign_id=record.id))
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="pack-{record.slug}-{paper}.pdf"'
-    )
-    return response
 
 
 def _paper() -> str:

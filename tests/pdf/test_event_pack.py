@@ -1,0 +1,105 @@
+"""Event packs: cover with instructions, a brief per person, the letters, a tally sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import struct
+import zlib
+from typing import Any
+
+from pypdf import PdfReader
+
+from tests.pdf.factory import SENTINEL, make_addressee, make_appeal, make_case
+from tracker.models import User
+from tracker.services.letters import event_pack as packs
+from tracker.services.letters.editing import create_campaign
+from tracker.services.publishing import queries as public_service
+
+
+def tiny_png() -> bytes:
+    """A valid 2x2 red PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _pack(
+    db: Any, caseworker: User, language: str = "", **campaign_fields: Any
+) -> tuple[bytes, list[str]]:
+    campaign = create_campaign(db, caseworker, {"name": "Write for Rights 2024", **campaign_fields})
+    addressee = make_addressee(db, caseworker)
+    nga = make_case(db, caseworker, "VN-E1", "Tran Thi Nga", photo=True)
+    nga.photo, nga.photo_type = tiny_png(), "image/png"
+    narges = make_case(db, caseworker, "IR-E2", "Narges Mohammadi", country="IR")
+    narges.photo, narges.photo_type = tiny_png(), "image/png"  # a photo without consent
+    make_appeal(db, caseworker, nga, addressee, campaign=campaign.slug, asks=["Free Nga now"])
+    make_appeal(
+        db,
+        caseworker,
+        narges,
+        addressee,
+        campaign=campaign.slug,
+        language="fa",
+        asks=["Free Narges now"],
+    )
+    db.flush()
+    cards = packs.in_language(public_service.active_campaign_appeals(db, campaign.slug), language)
+    data = packs.render_event_pack(
+        cards,
+        campaign=packs.EventCampaign.of(campaign, "Tables open at 10:00.\n\nCollect pens after."),
+        photos=packs.consented_photos(db, cards),
+        paper="letter",
+        today=dt.date(2024, 12, 10),
+        organisation="Tracker Human Rights",
+    )
+    return data, _pages(data)
+
+
+def test_event_pack_has_cover_briefs_letters_and_tally_sheet(db: Any, caseworker: User) -> None:
+    _data, pages = _pack(db, caseworker)
+    cover, briefs, tally = pages[0], pages[1:3], " ".join(pages[-1].split())
+    assert "Write for Rights 2024" in cover and "EVENT PACK" in cover.upper()
+    assert "Tables open at 10:00." in cover and "Collect pens after." in cover
+    assert "2 people · 2 letters · languages: en, fa" in cover
+    assert "Tran Thi Nga" in briefs[0] and "Free Nga now" in briefs[0]
+    assert "campaigned for the rights of migrant workers" in briefs[0]  # the public summary
+    assert "Narges Mohammadi" in briefs[1] and "Free Narges now" in briefs[1]
+    letters = "\n".join(pages[3:-1])
+    assert "Release Tran Thi Nga" in letters and "Release Narges Mohammadi" in letters
+    assert "Tally sheet" in tally and "All letters written" in tally
+    assert "Tran Thi Nga" in tally and "Narges Mohammadi" in tally
+    assert all(SENTINEL not in page for page in pages)
+
+
+def test_event_pack_prints_a_photo_only_with_consent(db: Any, caseworker: User) -> None:
+    data, _pages_text = _pack(db, caseworker)
+    cards = public_service.active_campaign_appeals(db, "write-for-rights-2024")
+    photos = packs.consented_photos(db, cards)
+    # Both have a photo on file; only Nga consented to hers being shown.
+    assert [c.case.name for c in cards if c.case.id in photos] == ["Tran Thi Nga"]
+    reader = PdfReader(io.BytesIO(data))
+    images = {img.data for page in reader.pages for img in page.images}
+    assert len(images) == 1
+
+
+def test_event_pack_by_language(db: Any, caseworker: User) -> None:
+    _data, pages = _pack(db, caseworker, language="fa")
+    text = "\n".join(pages)
+    assert "Narges Mohammadi" in text and "Tran Thi Nga" not in text
+    assert "1 person · 1 letter · languages: fa" in pages[0]

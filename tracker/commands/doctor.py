@@ -1,0 +1,89 @@
+"""`tracker doctor`: the instance folder, database, queue, mail, keys and fonts in use."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from tracker.extensions import db
+from tracker.jobs.queue import QueueConfigError, describe_queue, huey_for
+from tracker.mail import MailConfigError, mail_settings
+
+
+def _line(name: str, value: str, problem: str = "") -> bool:
+    mark = "MISSING" if problem else "ok"
+    click.echo(f"{name:<10} {value}")
+    if problem:
+        click.echo(f"{'':<10} {mark}: {problem}")
+    return not problem
+
+
+def _instance_rule() -> str:
+    if os.environ.get("TRACKER_INSTANCE_PATH"):
+        return "from TRACKER_INSTANCE_PATH"
+    return "the project's instance/ (set TRACKER_INSTANCE_PATH to choose another)"
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor() -> None:
+    """Print what this installation would use, and what is missing (exit 1 when something is)."""
+    app = current_app
+    config = app.config
+    good = _line("instance", f"{app.instance_path} ({_instance_rule()})")
+
+    url = make_url(str(config["SQLALCHEMY_DATABASE_URI"]))
+    problem = ""
+    try:
+        with db.engine.connect() as conn:
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        shown = f"{url.render_as_string(hide_password=True)} (schema {version})"
+    except Exception as exc:  # any failure is what the operator needs to see
+        shown = url.render_as_string(hide_password=True)
+        problem = f"cannot read the schema version: {str(exc).splitlines()[0][:200]}"
+        problem += " (run `tracker db upgrade`)"
+    good &= _line("database", shown, problem)
+
+    problem = ""
+    try:
+        queue = describe_queue(config)
+        huey = huey_for(config)
+        huey.pending_count()
+    except QueueConfigError as exc:
+        problem = str(exc)
+    except Exception as exc:
+        problem = f"cannot reach the queue: {str(exc).splitlines()[0][:200]}"
+    good &= _line("queue", queue, problem)
+    good &= _line("results", f"{config['JOBS_DIR']} (kept {config['JOB_RESULT_TTL']} s)")
+
+    try:
+        settings = mail_settings(config)
+        good &= _line(
+            "mail",
+            settings.describe() if settings else "not configured",
+            "" if settings else "set TRACKER_MAIL_URL and TRACKER_MAIL_FROM to send reminders",
+        )
+    except MailConfigError as exc:
+        good &= _line("mail", str(config.get("MAIL_URL")), str(exc))
+
+    if os.environ.get("TRACKER_SECRET_KEY"):
+        key = "secret key from TRACKER_SECRET_KEY"
+    else:
+        key = f"secret key in {os.path.join(app.instance_path, 'secret_key')}"
+    good &= _line("keys", key)
+
+    from tracker.pdf import SCRIPT_FONTS, missing_script_fonts
+
+    missing = missing_script_fonts()
+    good &= _line(
+        "fonts",
+        ", ".join(family for _lang, family in SCRIPT_FONTS.values()),
+        "; ".join(missing) + " (install fonts-noto-core fonts-noto-cjk)" if missing else "",
+    )
+    sys.exit(0 if good else 1)

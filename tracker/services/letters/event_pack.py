@@ -1,0 +1,199 @@
+"""Printed packs for a campaign in a job: the letters with progress, or an event pack around them.
+
+An event pack is what an organiser prints for a letter-writing event: a cover with their
+instructions, a one-page brief per person (public summary, photo only with consent, what to
+ask), the letters, and a tally sheet to count the letters written. Everything in it comes from
+the public view objects (services/publishing), so nothing private can be printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.models import Campaign, Case
+from tracker.pdf import RenderRefused, render_pdf
+from tracker.services.letters.compose import LetterError, language_parts, stylesheets
+from tracker.services.letters.pack import render_pack
+from tracker.services.publishing.objects import AppealCard
+from tracker.services.publishing.queries import PUBLISHABLE
+from tracker.services.templating import render_document
+
+MAX_INSTRUCTIONS = 4000
+PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+
+
+@dataclass(frozen=True, slots=True)
+class EventCampaign:
+    """What the cover prints about the campaign."""
+
+    name: str
+    slug: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    instructions: str
+
+    @classmethod
+    def of(cls, campaign: Campaign, instructions: str) -> EventCampaign:
+        """From the campaign row; the organiser's instructions default to its description."""
+        return cls(
+            campaign.name,
+            campaign.slug,
+            campaign.starts_on,
+            campaign.ends_on,
+            (instructions or campaign.description or "").strip(),
+        )
+
+
+def in_language(cards: Sequence[AppealCard], language: str) -> list[AppealCard]:
+    """The letters in `language` (a tag such as `fa` also takes `fa-IR`); all when empty."""
+    if not language:
+        # By language, then as listed: an organiser hands each table one pile.
+        return sorted(cards, key=lambda c: (c.appeal.language or "en").lower())
+    wanted = language.lower()
+    return [
+        c
+        for c in cards
+        if (c.appeal.language or "en").lower() == wanted
+        or (c.appeal.language or "en").lower().split("-")[0] == wanted
+    ]
+
+
+def consented_photos(session: Session, cards: Sequence[AppealCard]) -> dict[int, tuple[bytes, str]]:
+    """The photos of the pack's people who consented to their photo being shown, by case id."""
+    ids = sorted({c.case.id for c in cards if c.case.has_photo})
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Case.id, Case.photo, Case.photo_type).where(
+            Case.id.in_(ids), PUBLISHABLE, Case.consent_photo.is_(True), Case.photo.is_not(None)
+        )
+    ).all()
+    return {r.id: (r.photo, r.photo_type) for r in rows if r.photo_type in PHOTO_TYPES}
+
+
+def _join(parts: Sequence[bytes], *, title: str, organisation: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    writer.add_metadata({"/Title": title, "/Author": organisation})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_letters(
+    cards: Sequence[AppealCard],
+    *,
+    paper: str,
+    today: dt.date,
+    organisation: str,
+    title: str,
+    progress: Callable[[float], None] | None = None,
+    share: tuple[float, float] = (0.0, 0.98),
+    workers: int = 1,
+) -> bytes:
+    """The letters of a pack, laid out by `workers` forked processes (chunks of PACK_CHUNK).
+
+    `share` is the part of the job's progress these letters account for.
+    """
+    if not cards:
+        raise LetterError("There is no active appeal to print.")
+    start, end = share
+    total = len(cards)
+
+    def on_page(page: int) -> None:
+        if progress:
+            progress(start + (end - start) * min(page, total) / total)
+
+    return render_pack(
+        cards,
+        paper=paper,
+        today=today,
+        organisation=organisation,
+        title=title,
+        on_page=on_page,
+        workers=workers,
+    )
+
+
+def _document(
+    template: str, paper: str, files: dict[str, tuple[bytes, str]], pages: int, **context: object
+) -> bytes:
+    html = render_document(template, **context)
+    try:
+        return render_pdf(
+            html,
+            stylesheets(paper, "css/event-pack.css"),
+            max_pages=pages,
+            seconds=120,
+            files=files,
+        )
+    except RenderRefused as exc:
+        raise LetterError(f"The event pack cannot be printed: {exc.message}") from None
+
+
+def render_event_pack(
+    cards: Sequence[AppealCard],
+    *,
+    campaign: EventCampaign,
+    photos: dict[int, tuple[bytes, str]],
+    paper: str,
+    today: dt.date,
+    organisation: str,
+    progress: Callable[[float], None] | None = None,
+    workers: int = 1,
+) -> bytes:
+    """Cover and briefs, the letters, and the tally sheet, in one PDF."""
+    if not cards:
+        raise LetterError("There is no active appeal to print.")
+    if len(campaign.instructions) > MAX_INSTRUCTIONS:
+        raise LetterError(f"The instructions may be at most {MAX_INSTRUCTIONS} characters.")
+    # Only photos of people in this pack, served to the renderer from memory.
+    files = {
+        f"photos/{case_id}.{PHOTO_TYPES[mime]}": (data, mime)
+        for case_id, (data, mime) in photos.items()
+    }
+    people: dict[int, AppealCard] = {}
+    for card in cards:
+        people.setdefault(card.case.id, card)
+    languages = sorted({(c.appeal.language or "en") for c in cards})
+    context = {
+        "campaign": campaign,
+        "cards": cards,
+        "people": list(people.values()),
+        "photo_urls": {
+            case_id: f"photos/{case_id}.{PHOTO_TYPES[m]}" for case_id, (_, m) in photos.items()
+        },
+        "appeals_of": {
+            case_id: [c.appeal for c in cards if c.case.id == case_id] for case_id in people
+        },
+        "languages": languages,
+        "today": today,
+        "organisation": organisation,
+        "title": f"{campaign.name}: event pack",
+        "native_lang": {c.case.id: language_parts(c.appeal.language)[0] for c in cards},
+    }
+    pages = 4 + 2 * len(cards)
+    front = _document("letters/event_front.html", paper, files, pages, **context)
+    if progress:
+        progress(0.1)
+    letters = render_letters(
+        cards,
+        paper=paper,
+        today=today,
+        organisation=organisation,
+        title=str(context["title"]),
+        progress=progress,
+        share=(0.1, 0.95),
+        workers=workers,
+    )
+    tally = _document("letters/event_tally.html", paper, {}, pages, **context)
+    return _join([front, letters, tally], title=str(context["title"]), organisation=organisation)

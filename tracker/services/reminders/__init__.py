@@ -1,0 +1,1 @@
+"""What needs a caseworker's action, gathered into a digest per caseworker."""
