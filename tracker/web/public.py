@@ -23,6 +23,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from tracker import unit_of_work
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
 from tracker.services.letters import counters
@@ -156,8 +157,7 @@ def _count_download(appeal_id: int) -> None:
     tally = current_app.extensions["download_tally"]
     tally.add(appeal_id, _today())
     if tally.due(float(current_app.config["COUNTER_FLUSH_SECONDS"])):
-        tally.flush(db.session)
-        db.session.commit()
+        tally.flush(db.session)  # committed with the request
 
 
 @bp.get("/cases/<slug>/letters/<int:appeal_id>.pdf")
@@ -214,7 +214,7 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
         limit=int(current_app.config["LETTER_RATE_LIMIT"]),
         window_seconds=int(current_app.config["LETTER_RATE_WINDOW_SECONDS"]),
     )
-    db.session.commit()
+    unit_of_work.keep_changes()  # the hit counts even when the answer is 429
     if not allowed:
         response = Response(
             render_template("public/rate_limited.html", slug=slug, appeal_id=appeal_id), status=429
@@ -239,7 +239,6 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
         flash(exc.message, "error")
         return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id))
     counters.add_counts(db.session, appeal_id, today, downloads=1)
-    db.session.commit()
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = content_disposition(state.case_name, appeal_id, paper)
     response.headers["Cache-Control"] = "private, no-store"
@@ -250,7 +249,6 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
 def letter_sent(slug: str, appeal_id: int) -> ResponseReturnValue:
     state = _or_404(appeal_state, db.session, slug, appeal_id)
     counters.add_counts(db.session, state.appeal_id, _today(), sent=1)
-    db.session.commit()
     flash("Thank you for posting your letter. Every letter counts.", "success")
     return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id) + "#sent")
 
