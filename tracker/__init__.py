@@ -13,6 +13,7 @@ from tracker.config import default_instance_path, defaults, load_secret_key
 from tracker.database import configure_engine
 from tracker.extensions import csrf, db, login_manager
 from tracker.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
+from tracker.services.accounts import passwords
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -33,6 +34,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
 
+    if "PASSWORD_HASH_PARAMETERS" in app.config:
+        passwords.use_parameters(app.config["PASSWORD_HASH_PARAMETERS"])
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)

@@ -198,13 +198,8 @@ def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
     return response
 
 
-@bp.post("/cases/<slug>/letters/<int:appeal_id>.pdf")
-def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
-    paper = _paper()
-    state = _or_404(appeal_state, db.session, slug, appeal_id)
-    today = _today()
-    if not state.is_open(today):
-        return _gone(state.case_id)
+def _rate_limited(slug: str, appeal_id: int) -> Response | None:
+    """Count this personalised letter against the client's limit; the 429 page once over it."""
     key = counters.client_key(
         str(current_app.config["SECRET_KEY"]), "letter", request.remote_addr or "unknown"
     )
@@ -215,12 +210,25 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
         window_seconds=int(current_app.config["LETTER_RATE_WINDOW_SECONDS"]),
     )
     unit_of_work.keep_changes()  # the hit counts even when the answer is 429
-    if not allowed:
-        response = Response(
-            render_template("public/rate_limited.html", slug=slug, appeal_id=appeal_id), status=429
-        )
-        response.headers["Retry-After"] = str(current_app.config["LETTER_RATE_WINDOW_SECONDS"])
-        return response
+    if allowed:
+        return None
+    response = Response(
+        render_template("public/rate_limited.html", slug=slug, appeal_id=appeal_id), status=429
+    )
+    response.headers["Retry-After"] = str(current_app.config["LETTER_RATE_WINDOW_SECONDS"])
+    return response
+
+
+@bp.post("/cases/<slug>/letters/<int:appeal_id>.pdf")
+def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
+    paper = _paper()
+    state = _or_404(appeal_state, db.session, slug, appeal_id)
+    today = _today()
+    if not state.is_open(today):
+        return _gone(state.case_id)
+    refused = _rate_limited(slug, appeal_id)
+    if refused is not None:
+        return refused
     card = _card(slug, appeal_id)
     try:
         supporter = Supporter.from_form(
