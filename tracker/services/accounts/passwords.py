@@ -69,7 +69,15 @@ def use_parameters(parameters: Mapping[str, int] | None) -> None:
     to hash its passwords in microseconds instead of a tenth of a second each.
     """
     global _hasher
-    _hasher = PasswordHasher(type=Type.ID, **parameters) if parameters else PRODUCTION
+    if not parameters:
+        _hasher = PRODUCTION
+        return
+    _hasher = PasswordHasher(
+        time_cost=parameters["time_cost"],
+        memory_cost=parameters["memory_cost"],
+        parallelism=parameters["parallelism"],
+        type=Type.ID,
+    )
 
 
 def hash_password(password: str) -> str:
