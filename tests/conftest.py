@@ -31,6 +31,9 @@ from tracker.services.letters import counters
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 PASSWORD = "correct-horse-battery-7"
+# argon2id at its cheapest: the suite hashes hundreds of passwords; production's costs are
+# checked by tests/services/test_passwords.py.
+CHEAP_PASSWORD_HASHES = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 
 def _worker() -> str:
@@ -77,6 +80,7 @@ def make_app(url: str, instance_path: str | None, **extra: Any) -> Flask:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": url,
         "SERVER_NAME": None,
+        "PASSWORD_HASH_PARAMETERS": CHEAP_PASSWORD_HASHES,
         **extra,
     }
     return create_app(config)

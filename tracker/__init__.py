@@ -6,14 +6,14 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
 
+from tracker import unit_of_work
 from tracker.config import default_instance_path, defaults, load_secret_key
-from tracker.database import configure_engine, set_write_intent
+from tracker.database import configure_engine
 from tracker.extensions import csrf, db, login_manager
 from tracker.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+from tracker.services.accounts import passwords
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -34,6 +34,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
 
+    if "PASSWORD_HASH_PARAMETERS" in app.config:
+        passwords.use_parameters(app.config["PASSWORD_HASH_PARAMETERS"])
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -45,15 +47,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
-
-    @app.before_request
-    def _mark_write_requests() -> None:
-        set_write_intent(request.method not in SAFE_METHODS)
-
-    @app.teardown_request
-    def _clear_write_intent(_exc: BaseException | None) -> None:
-        # The flag lives in the thread's context; a later unit of work must not inherit it.
-        set_write_intent(False)
 
     from tracker import models  # noqa: F401  (registers every table with the metadata)
     from tracker.services.letters.counters import DownloadTally
@@ -68,4 +61,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     register_web(app)
     init_api(app)
+    unit_of_work.init_app(app)  # last: its commit runs before the other after_request hooks
     return app

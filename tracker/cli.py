@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup
 from flask_migrate.cli import db as db_group
 
 from tracker import create_app
@@ -14,6 +14,7 @@ from tracker.domain.errors import TrackerError, ValidationError
 from tracker.domain.vocabulary import Role
 from tracker.extensions import db
 from tracker.services.accounts import users as user_service
+from tracker.unit_of_work import command
 
 
 def _create_app() -> object:
@@ -51,7 +52,7 @@ def users() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--name", default="", help="Display name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@with_appcontext
+@command
 def users_create(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create a user; the password comes from --password-stdin or a prompt."""
     if password_stdin:
@@ -62,14 +63,13 @@ def users_create(email: str, role: str, name: str, password_stdin: bool) -> None
         user = user_service.create_user(db.session, None, email, password, role, name)
     except TrackerError as exc:
         fail(describe(exc))
-    db.session.commit()
     click.echo(f"Created {user.role} {user.email}")
 
 
 @users.command("token")
 @click.argument("email")
 @click.option("--name", default="cli", help="A label to recognise the token by.")
-@with_appcontext
+@command
 def users_token(email: str, name: str) -> None:
     """Print a new API token for the user, once."""
     user = user_service.find_user(db.session, email)
@@ -77,7 +77,6 @@ def users_token(email: str, name: str) -> None:
         fail(f"no active user with email {email}")
         return
     token = user_service.create_token(db.session, None, user, name)
-    db.session.commit()
     click.echo(token)
 
 

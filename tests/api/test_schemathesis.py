@@ -1,7 +1,8 @@
 """Schemathesis against the generated OpenAPI document, on the app served on 127.0.0.1.
 
 It checks that no request makes a server error, that every response matches its declared
-schema, and that every request the schema calls invalid is refused.
+schema, and that every request the schema calls invalid is refused. CI runs it; locally
+`pytest -m "not fuzz"` skips it.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ checks.positive_data_acceptance.expected-statuses = ["200", "404", "412", "422"]
 
 
 @pytest.mark.slow
+@pytest.mark.fuzz
 def test_schemathesis_finds_no_mismatch(served_api: ServedApi, tmp_path: Path) -> None:
     config = tmp_path / "schemathesis.toml"
     config.write_text(CONFIG)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from argon2 import Type
 from sqlalchemy import select
 
+from tracker.config import defaults
 from tracker.domain.errors import ValidationError
 from tracker.models import User
-from tracker.services.accounts.passwords import check_password_policy, verify_password
+from tracker.services.accounts.passwords import PRODUCTION, check_password_policy, verify_password
 from tracker.services.accounts.users import create_user
 
 GOOD = "plum-orbit-sketch-41"
@@ -22,6 +24,20 @@ def test_argon2id_password_hashes(db: Any) -> None:
     assert GOOD not in stored
     assert verify_password(stored, GOOD)
     assert not verify_password(stored, GOOD + "x")
+    # The suite hashes cheaply (PASSWORD_HASH_PARAMETERS); production keeps argon2id at the
+    # RFC 9106 low-memory costs: 3 passes over 64 MiB with 4 lanes.
+    production = PRODUCTION.hash(GOOD)
+    assert production.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert verify_password(production, GOOD)
+
+
+def test_an_app_without_the_setting_hashes_with_production_costs() -> None:
+    assert "PASSWORD_HASH_PARAMETERS" not in defaults("/nonexistent")
+    assert (PRODUCTION.type, PRODUCTION.time_cost, PRODUCTION.memory_cost) == (
+        Type.ID,
+        3,
+        65536,
+    )
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
 
 from tracker.api.auth import api_user
-from tracker.api.errors import ApiError
-from tracker.api.etags import ENTITY_TAGS_PATTERN, etag_for, expected_version
+from tracker.api.records import (
+    etag_header,
+    if_match_parameter,
+    patch_versioned,
+    record_or_404,
+    with_etag,
+)
 from tracker.api.schemas import (
     AddresseeCreateSchema,
     AddresseeFieldsSchema,
@@ -21,28 +25,12 @@ from tracker.api.schemas import (
 from tracker.extensions import db
 from tracker.models import Addressee
 from tracker.services.letters import editing as letters
+from tracker.services.letters.staff import addressees_by_id
 
 blp = Blueprint("addressees", __name__, description="The directory of officials letters go to")
 
-IF_MATCH = {
-    "in": "header",
-    "name": "If-Match",
-    "required": True,
-    "schema": {"type": "string", "pattern": ENTITY_TAGS_PATTERN},
-    "description": 'The ETag of the version you edited, e.g. "addressee-4-v2"',
-}
-ETAG_HEADER = {"ETag": {"description": "The addressee's version", "schema": {"type": "string"}}}
-
-
-def _get_addressee(addressee_id: int) -> Addressee:
-    addressee = db.session.get(Addressee, addressee_id)
-    if addressee is None:
-        raise ApiError(404, f"No addressee with id {addressee_id}.")
-    return addressee
-
-
-def _with_etag(addressee: Addressee, status: int = 200) -> tuple[Any, int, dict[str, str]]:
-    return addressee, status, {"ETag": etag_for("addressee", addressee.id, addressee.version)}
+IF_MATCH = if_match_parameter("addressee-4-v2")
+ETAG_HEADER = etag_header("addressee")
 
 
 @blp.route("/addressees", methods=["GET"])
@@ -50,11 +38,8 @@ def _with_etag(addressee: Addressee, status: int = 200) -> tuple[Any, int, dict[
 @blp.response(200, AddresseeListSchema)
 def list_addressees(page: int, per_page: int) -> dict[str, Any]:
     """List the directory, one page at a time (ordered by id)."""
-    total = db.session.scalar(select(func.count(Addressee.id))) or 0
-    items = db.session.scalars(
-        select(Addressee).order_by(Addressee.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    found = addressees_by_id(db.session, page, per_page)
+    return {"items": found.items, "total": found.total, "page": page, "per_page": per_page}
 
 
 @blp.route("/addressees", methods=["POST"])
@@ -63,8 +48,7 @@ def list_addressees(page: int, per_page: int) -> dict[str, Any]:
 def create_addressee(fields: dict[str, Any]) -> tuple[Any, int, dict[str, str]]:
     """Add an official to the directory."""
     addressee = letters.create_addressee(db.session, api_user(), fields)
-    db.session.commit()
-    return _with_etag(addressee, 201)
+    return with_etag("addressee", addressee, 201)
 
 
 @blp.route("/addressees/<id:addressee_id>", methods=["GET"])
@@ -72,7 +56,7 @@ def create_addressee(fields: dict[str, Any]) -> tuple[Any, int, dict[str, str]]:
 @blp.alt_response(404, schema=ErrorSchema, description="No such addressee")
 def get_addressee(addressee_id: int) -> tuple[Any, int, dict[str, str]]:
     """One addressee, with the ETag of its version."""
-    return _with_etag(_get_addressee(addressee_id))
+    return with_etag("addressee", record_or_404(Addressee, addressee_id, "addressee"))
 
 
 @blp.route("/addressees/<id:addressee_id>", methods=["PATCH"])
@@ -85,8 +69,11 @@ def get_addressee(addressee_id: int) -> tuple[Any, int, dict[str, str]]:
 @blp.alt_response(400, schema=ErrorSchema, description="If-Match is not a list of ETags")
 def update_addressee(fields: dict[str, Any], addressee_id: int) -> tuple[Any, int, dict[str, str]]:
     """Edit some fields of an addressee; every letter that uses it changes from then on."""
-    addressee = _get_addressee(addressee_id)
-    version = expected_version("addressee", addressee.id, addressee.version)
-    letters.update_addressee(db.session, api_user(), addressee, fields, version)
-    db.session.commit()
-    return _with_etag(addressee)
+    addressee = record_or_404(Addressee, addressee_id, "addressee")
+    return patch_versioned(
+        "addressee",
+        addressee,
+        lambda version: letters.update_addressee(
+            db.session, api_user(), addressee, fields, version
+        ),
+    )

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from tracker.api.auth import api_user
-from tracker.api.errors import ApiError
-from tracker.api.etags import ENTITY_TAGS_PATTERN, etag_for, expected_version
+from tracker.api.records import (
+    etag_header,
+    if_match_parameter,
+    patch_versioned,
+    record_or_404,
+    with_etag,
+)
 from tracker.api.schemas import (
     AppealFieldsSchema,
     AppealListSchema,
@@ -20,35 +23,12 @@ from tracker.api.schemas import (
 from tracker.extensions import db
 from tracker.models import Appeal, Case
 from tracker.services.letters import editing as letters
+from tracker.services.letters.staff import appeals_of_case_by_id
 
 blp = Blueprint("appeals", __name__, description="Appeals: the letters written for a case")
 
-IF_MATCH = {
-    "in": "header",
-    "name": "If-Match",
-    "required": True,
-    "schema": {"type": "string", "pattern": ENTITY_TAGS_PATTERN},
-    "description": 'The ETag of the version you edited, e.g. "appeal-7-v3"',
-}
-ETAG_HEADER = {"ETag": {"description": "The appeal's version", "schema": {"type": "string"}}}
-
-
-def _get_case(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        raise ApiError(404, f"No case with id {case_id}.")
-    return case
-
-
-def _get_appeal(appeal_id: int) -> Appeal:
-    appeal = db.session.get(Appeal, appeal_id)
-    if appeal is None:
-        raise ApiError(404, f"No appeal with id {appeal_id}.")
-    return appeal
-
-
-def _with_etag(appeal: Appeal, status: int = 200) -> tuple[Any, int, dict[str, str]]:
-    return appeal, status, {"ETag": etag_for("appeal", appeal.id, appeal.version)}
+IF_MATCH = if_match_parameter("appeal-7-v3")
+ETAG_HEADER = etag_header("appeal")
 
 
 @blp.route("/cases/<id:case_id>/appeals", methods=["GET"])
@@ -56,14 +36,8 @@ def _with_etag(appeal: Appeal, status: int = 200) -> tuple[Any, int, dict[str, s
 @blp.alt_response(404, schema=ErrorSchema, description="No such case")
 def list_appeals(case_id: int) -> dict[str, Any]:
     """The case's appeals, ordered by id."""
-    _get_case(case_id)
-    items = db.session.scalars(
-        select(Appeal)
-        .where(Appeal.case_id == case_id)
-        .options(selectinload(Appeal.copies_to), selectinload(Appeal.campaign))
-        .order_by(Appeal.id)
-    ).all()
-    return {"items": items}
+    record_or_404(Case, case_id, "case")
+    return {"items": appeals_of_case_by_id(db.session, case_id)}
 
 
 @blp.route("/cases/<id:case_id>/appeals", methods=["POST"])
@@ -76,10 +50,9 @@ def create_appeal(fields: dict[str, Any], case_id: int) -> tuple[Any, int, dict[
     422 for a template error in `subject` or `body` (the message is in `details.fields`),
     and for an unknown addressee or campaign.
     """
-    case = _get_case(case_id)
+    case = record_or_404(Case, case_id, "case")
     appeal = letters.create_appeal(db.session, api_user(), case, fields)
-    db.session.commit()
-    return _with_etag(appeal, 201)
+    return with_etag("appeal", appeal, 201)
 
 
 @blp.route("/appeals/<id:appeal_id>", methods=["GET"])
@@ -87,7 +60,7 @@ def create_appeal(fields: dict[str, Any], case_id: int) -> tuple[Any, int, dict[
 @blp.alt_response(404, schema=ErrorSchema, description="No such appeal")
 def get_appeal(appeal_id: int) -> tuple[Any, int, dict[str, str]]:
     """One appeal, with the ETag of its version."""
-    return _with_etag(_get_appeal(appeal_id))
+    return with_etag("appeal", record_or_404(Appeal, appeal_id, "appeal"))
 
 
 @blp.route("/appeals/<id:appeal_id>", methods=["PATCH"])
@@ -100,8 +73,9 @@ def get_appeal(appeal_id: int) -> tuple[Any, int, dict[str, str]]:
 @blp.alt_response(400, schema=ErrorSchema, description="If-Match is not a list of ETags")
 def update_appeal(fields: dict[str, Any], appeal_id: int) -> tuple[Any, int, dict[str, str]]:
     """Edit some fields of an appeal; its version grows with every edit."""
-    appeal = _get_appeal(appeal_id)
-    version = expected_version("appeal", appeal.id, appeal.version)
-    letters.update_appeal(db.session, api_user(), appeal, fields, version)
-    db.session.commit()
-    return _with_etag(appeal)
+    appeal = record_or_404(Appeal, appeal_id, "appeal")
+    return patch_versioned(
+        "appeal",
+        appeal,
+        lambda version: letters.update_appeal(db.session, api_user(), appeal, fields, version),
+    )

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import current_app, g, request
-from sqlalchemy import select
 
+from tracker import unit_of_work
 from tracker.api.errors import ApiError
-from tracker.database import write_intent
+from tracker.database import set_write_intent
 from tracker.extensions import db
-from tracker.models import ApiToken, User, utcnow
-from tracker.services.accounts.users import hash_token, user_for_token
+from tracker.models import User, utcnow
+from tracker.services.accounts import tokens
+from tracker.services.accounts.users import user_for_token
+from tracker.unit_of_work import SAFE_METHODS
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-# last_used_at tells an admin whether a token is still in use; to the minute is plenty, and
-# writing it on every request would turn every read into a write.
-TOUCH_INTERVAL = dt.timedelta(minutes=10)
 REALM = 'Bearer realm="tracker"'
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,18 +70,16 @@ def authenticate() -> User:
 def _touch(token: str) -> None:
     """Record when the token was last used, at most once per TOUCH_INTERVAL."""
     now = utcnow()
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None or (row.last_used_at is not None and now - row.last_used_at < TOUCH_INTERVAL):
+    if not tokens.touch_due(db.session, token, now):
         return
-    token_id = row.id
-    # Its own short unit of work, written before the request reads anything else, so a
-    # read-only request never upgrades a read transaction to a write one (SQLite).
-    db.session.commit()
-    with write_intent():
-        row = db.session.get(ApiToken, token_id)
-        if row is not None:
-            row.last_used_at = now
-        db.session.commit()
+    if request.method in SAFE_METHODS:
+        # A read has read only the token so far: end that read transaction, so the write
+        # opens with BEGIN IMMEDIATE (SQLite) instead of upgrading a read snapshot, and keep
+        # the touch whatever the answer (a read writes nothing else).
+        unit_of_work.rollback()
+        set_write_intent(True)
+        unit_of_work.keep_changes()
+    tokens.touch(db.session, token, now)
 
 
 def check_role(user: User) -> None:

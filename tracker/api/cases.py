@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from tracker.api.auth import api_user
 from tracker.api.errors import ApiError
-from tracker.api.etags import ENTITY_TAGS_PATTERN, etag_for, expected_version
+from tracker.api.etags import etag_for, expected_version
+from tracker.api.records import (
+    etag_header,
+    if_match_parameter,
+    patch_versioned,
+    record_or_404,
+    with_etag,
+)
 from tracker.api.schemas import (
     CaseCreateSchema,
     CaseFieldsSchema,
@@ -23,32 +28,28 @@ from tracker.api.schemas import (
     StatusChangeSchema,
 )
 from tracker.extensions import db
-from tracker.models import Case, StatusChange
+from tracker.models import Case
 from tracker.services.cases import editing as case_service
-from tracker.services.cases import search
-from tracker.services.cases.search import CaseQuery
+from tracker.services.cases.queries import case_id_by_reference, history_of
+from tracker.services.cases.search import CaseQuery, cases_by_id
 
 blp = Blueprint("cases", __name__, description="Cases and their status history")
 
-IF_MATCH = {
-    "in": "header",
-    "name": "If-Match",
-    "required": True,
-    "schema": {"type": "string", "pattern": ENTITY_TAGS_PATTERN},
-    "description": 'The ETag of the version you edited, e.g. "case-12-v3"',
-}
-ETAG_HEADER = {"ETag": {"description": "The case's version", "schema": {"type": "string"}}}
+IF_MATCH = if_match_parameter("case-12-v3")
+ETAG_HEADER = etag_header("case")
 
 
 def _get_case(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        raise ApiError(404, f"No case with id {case_id}.")
-    return case
+    return record_or_404(Case, case_id, "case")
 
 
-def _with_etag(case: Case, status: int = 200) -> tuple[Any, int, dict[str, str]]:
-    return case, status, {"ETag": etag_for("case", case.id, case.version)}
+def _refuse_taken_reference(reference: str, message: str) -> None:
+    # A clash is 409 with the other case's id, which the service's 422 cannot carry.
+    clash = case_id_by_reference(db.session, reference)
+    if clash is not None:
+        raise ApiError(
+            409, message, {"fields": {"reference": ["This reference is in use."]}, "id": clash}
+        )
 
 
 @blp.route("/cases", methods=["GET"])
@@ -66,12 +67,8 @@ def list_cases(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
         country=filters.get("country") or "",
         category=filters.get("category") or "",
     ).normalised()
-    where = search.conditions(db.session, query)
-    total = db.session.scalar(select(func.count(Case.id)).where(*where)) or 0
-    items = db.session.scalars(
-        select(Case).where(*where).order_by(Case.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    found = cases_by_id(db.session, query, page, per_page)
+    return {"items": found.items, "total": found.total, "page": page, "per_page": per_page}
 
 
 @blp.route("/cases", methods=["POST"])
@@ -81,16 +78,9 @@ def list_cases(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
 def create_case(fields: dict[str, Any]) -> tuple[Any, int, dict[str, str]]:
     """Create a case; it starts `detained` on `arrested_on` when that is given."""
     reference = fields["reference"].strip()
-    existing = db.session.scalar(select(Case.id).where(Case.reference == reference))
-    if existing is not None:
-        raise ApiError(
-            409,
-            f"A case with reference {reference} exists.",
-            {"fields": {"reference": ["This reference is in use."]}, "id": existing},
-        )
+    _refuse_taken_reference(reference, f"A case with reference {reference} exists.")
     case = case_service.create_case(db.session, api_user(), fields)
-    db.session.commit()
-    return _with_etag(case, 201)
+    return with_etag("case", case, 201)
 
 
 @blp.route("/cases/<id:case_id>", methods=["GET"])
@@ -98,7 +88,7 @@ def create_case(fields: dict[str, Any]) -> tuple[Any, int, dict[str, str]]:
 @blp.alt_response(404, schema=ErrorSchema, description="No such case")
 def get_case(case_id: int) -> tuple[Any, int, dict[str, str]]:
     """One case, with the ETag of its version."""
-    return _with_etag(_get_case(case_id))
+    return with_etag("case", _get_case(case_id))
 
 
 @blp.route("/cases/<id:case_id>", methods=["PATCH"])
@@ -113,19 +103,14 @@ def get_case(case_id: int) -> tuple[Any, int, dict[str, str]]:
 def update_case(fields: dict[str, Any], case_id: int) -> tuple[Any, int, dict[str, str]]:
     """Edit some fields of a case; If-Match must carry the ETag of the version you edited."""
     case = _get_case(case_id)
-    version = expected_version("case", case.id, case.version)
-    reference = (fields.get("reference") or "").strip()
-    if reference and reference != case.reference:
-        clash = db.session.scalar(select(Case.id).where(Case.reference == reference))
-        if clash is not None:
-            raise ApiError(
-                409,
-                f"Another case has reference {reference}.",
-                {"fields": {"reference": ["This reference is in use."]}, "id": clash},
-            )
-    case_service.update_case(db.session, api_user(), case, fields, version)
-    db.session.commit()
-    return _with_etag(case)
+
+    def patch(version: int) -> None:
+        reference = (fields.get("reference") or "").strip()
+        if reference and reference != case.reference:
+            _refuse_taken_reference(reference, f"Another case has reference {reference}.")
+        case_service.update_case(db.session, api_user(), case, fields, version)
+
+    return patch_versioned("case", case, patch)
 
 
 @blp.route("/cases/<id:case_id>/status", methods=["POST"])
@@ -163,7 +148,6 @@ def change_status(change: dict[str, Any], case_id: int) -> tuple[Any, int, dict[
         source_url=change["source_url"],
         is_correction=change["is_correction"],
     )
-    db.session.commit()
     return row, 201, {"ETag": etag_for("case", case.id, case.version)}
 
 
@@ -173,10 +157,4 @@ def change_status(change: dict[str, Any], case_id: int) -> tuple[Any, int, dict[
 def case_history(case_id: int) -> dict[str, Any]:
     """The case's status changes, oldest first."""
     _get_case(case_id)
-    rows = db.session.scalars(
-        select(StatusChange)
-        .where(StatusChange.case_id == case_id)
-        .options(selectinload(StatusChange.recorded_by))
-        .order_by(StatusChange.effective_on, StatusChange.id)
-    ).all()
-    return {"items": rows}
+    return {"items": history_of(db.session, case_id, newest_first=False)}

@@ -7,13 +7,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, default_exceptions
 from werkzeug.routing import RequestRedirect
 
 from tracker.domain.errors import InvalidTransition, StaleEdit, TrackerError, ValidationError
 from tracker.domain.errors import NotFound as RecordNotFound
-from tracker.extensions import db
 
 API_PREFIX = "/api/v1"
 
@@ -128,14 +126,11 @@ def _from_tracker_error(error: TrackerError) -> Response:
 
 
 def _handle(error: Exception) -> Response:
-    # Whatever failed, the unit of work is abandoned: nothing half-done may be committed later.
-    db.session.rollback()
+    # The unit of work rolls back after any answer of 400 or more (tracker.unit_of_work).
     if isinstance(error, ApiError):
         return error_response(error.status, error.message, error.details, error.headers)
     if isinstance(error, TrackerError):
         return _from_tracker_error(error)
-    if isinstance(error, StaleDataError):
-        return error_response(412, "Someone else saved this record first; reload it.")
     if isinstance(error, IntegrityError):
         return error_response(409, "This conflicts with a record saved at the same moment.")
     if isinstance(error, HTTPException):
@@ -153,7 +148,7 @@ def register_error_handlers(blueprint: Blueprint) -> None:
     """
     for code in default_exceptions:
         blueprint.register_error_handler(code, _handle)
-    for exc in (ApiError, TrackerError, StaleDataError, IntegrityError):
+    for exc in (ApiError, TrackerError, IntegrityError):
         blueprint.register_error_handler(exc, _handle)
 
 

@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
 
 from tracker.extensions import db
+from tracker.unit_of_work import command
 
 
 def backup_sqlite(database: str, target: str | os.PathLike[str]) -> None:
@@ -40,7 +40,7 @@ def backup_sqlite(database: str, target: str | os.PathLike[str]) -> None:
 
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False))
-@with_appcontext
+@command
 def backup_command(file: str) -> None:
     """Write a consistent copy of the database to FILE (SQLite; pg_dump for PostgreSQL)."""
     url = db.engine.url

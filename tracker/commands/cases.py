@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
-from flask.cli import with_appcontext
 
 from tracker.commands.progress import PhaseBars
 from tracker.domain.errors import ImportFailed
 from tracker.extensions import db
 from tracker.services.cases.transfer import events_path_for, export_cases, import_cases
+from tracker.unit_of_work import command, rollback
 
 
 @click.group("cases")
@@ -28,7 +28,7 @@ def cases_group() -> None:
     help="The full status history of the cases, in date order.",
 )
 @click.option("--dry-run", is_flag=True, help="Check every row and write nothing.")
-@with_appcontext
+@command
 def import_command(cases_file: str, events_file: str | None, dry_run: bool) -> None:
     """Import cases (a CSV pair, or a JSON export); on any bad row nothing is written."""
     bars = PhaseBars()
@@ -38,16 +38,13 @@ def import_command(cases_file: str, events_file: str | None, dry_run: bool) -> N
         )
     except ImportFailed as failed:
         bars.close()
-        db.session.rollback()
         for problem in failed.problems:
             click.echo(problem.message, err=True)
         click.echo(f"{len(failed.problems)} problem(s); nothing was imported.", err=True)
         sys.exit(1)
     bars.close()
     if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+        rollback()
     verb = "Would create" if dry_run else "Created"
     tail = " Dry run: nothing written." if dry_run else ""
     click.echo(
@@ -66,7 +63,7 @@ def import_command(cases_file: str, events_file: str | None, dry_run: bool) -> N
     type=click.Path(dir_okay=False),
     help="The file to write; a CSV export writes the events beside it as NAME-events.csv.",
 )
-@with_appcontext
+@command
 def export_command(fmt: str, output: str) -> None:
     """Export every case with its history; the files import back as they are."""
     bars = PhaseBars()
@@ -84,4 +81,3 @@ def export_command(fmt: str, output: str) -> None:
             count = export_cases(db.session, fmt, out, progress=bars)
         bars.close()
         click.echo(f"Exported {count} cases with their histories to {output}.")
-    db.session.rollback()

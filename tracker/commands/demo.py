@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
 
 from tracker.extensions import db
 from tracker.services.demo import database_is_empty, load_demo
+from tracker.unit_of_work import command
 
 
 @click.group("demo")
@@ -15,13 +15,11 @@ def demo_group() -> None:
 
 
 @demo_group.command("load")
-@with_appcontext
+@command
 def load_command() -> None:
     """Load the demo data set into an empty database (does nothing otherwise)."""
     if not database_is_empty(db.session):
-        db.session.rollback()
         click.echo("The database already holds cases; demo data not loaded.")
         return
     count = load_demo(db.session, None)
-    db.session.commit()
     click.echo(f"Loaded {count} demo cases, a campaign and its appeals.")

@@ -11,13 +11,12 @@ import secrets
 import sys
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from tracker import create_app
 from tracker.database import write_intent
 from tracker.extensions import db
-from tracker.models import User
+from tracker.services.accounts.queries import any_user
 from tracker.services.accounts.users import create_user
+from tracker.unit_of_work import finish
 
 EMAIL = "admin@example.org"
 
@@ -27,14 +26,14 @@ def main(instance: str) -> None:
     note = Path(instance) / "demo-admin.txt"
     app = create_app()
     with app.app_context(), write_intent():
-        if db.session.scalar(select(func.count()).select_from(User)):
-            db.session.rollback()
+        if any_user(db.session):
+            finish(False)
             if note.exists():
                 print(f"Demo admin: see {note}")
             return
         password = secrets.token_urlsafe(15)
         create_user(db.session, None, EMAIL, password, "admin", "Demo admin")
-        db.session.commit()
+        finish(True)
     note.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:

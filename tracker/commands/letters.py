@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
 
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
@@ -16,6 +15,7 @@ from tracker.services.letters import editing as letter_service
 from tracker.services.letters.compose import PAPERS, LetterError
 from tracker.services.letters.pack import render_pack
 from tracker.services.publishing import queries as public_service
+from tracker.unit_of_work import command
 
 
 @click.group()
@@ -27,7 +27,7 @@ def letters() -> None:
 @click.option("--campaign", "campaign_slug", required=True, help="The campaign's slug.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True)
-@with_appcontext
+@command
 def pack(campaign_slug: str, output: Path, paper: str) -> None:
     """Every active appeal of a campaign in ONE PDF (fonts embedded once), with a progress bar."""
     try:

@@ -6,7 +6,6 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
 
 from tracker.extensions import db
 from tracker.services.reports import releases as report_service
@@ -17,6 +16,7 @@ from tracker.services.reports.data import (
     render_report_json,
 )
 from tracker.services.reports.document import render_report_html
+from tracker.unit_of_work import command
 
 
 @click.group("reports")
@@ -38,7 +38,7 @@ def reports() -> None:
     help="File to write ('-' for standard output, not for pdf).",
 )  # fmt: skip
 @click.option("--public", is_flag=True, help="Name only public, consented cases.")
-@with_appcontext
+@command
 def releases(year: int, fmt: str, output: str, public: bool) -> None:
     """Write the report of releases of YEAR (the staff view unless --public)."""
     if not report_service.valid_year(year):
@@ -67,7 +67,6 @@ def releases(year: int, fmt: str, output: str, public: bool) -> None:
         else:
             text = render_report_json(report)
         data = text.encode("utf-8")
-    db.session.rollback()  # read only: nothing to commit
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -1,4 +1,4 @@
-"""Web blueprints: thin handlers that parse, call a service, commit once, render."""
+"""Web blueprints: thin handlers that parse, call a service, render; the unit of work commits."""
 
 from __future__ import annotations
 

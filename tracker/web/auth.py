@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, flash, g, redirect, render_template, request
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from tracker import unit_of_work
 from tracker.extensions import db, login_manager
 from tracker.models import User
 from tracker.services.accounts import users
@@ -79,7 +80,7 @@ def login() -> Response | str | tuple[str, int]:
     status = 200
     if form.validate_on_submit():
         result = users.sign_in(db.session, form.email.data or "", form.password.data or "")
-        db.session.commit()
+        unit_of_work.keep_changes()  # a failed or blocked sign-in counts whatever the answer
         if result.user is not None:
             login_user(result.user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data) or url_for("staff.dashboard"))
@@ -99,7 +100,6 @@ def logout() -> Response:
         flash("Your session form expired; please try again.", "error")
         return redirect(url_for("staff.dashboard"))
     users.sign_out(db.session, current_user._get_current_object())
-    db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

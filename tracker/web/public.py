@@ -23,6 +23,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from tracker import unit_of_work
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
 from tracker.services.letters import counters
@@ -156,8 +157,7 @@ def _count_download(appeal_id: int) -> None:
     tally = current_app.extensions["download_tally"]
     tally.add(appeal_id, _today())
     if tally.due(float(current_app.config["COUNTER_FLUSH_SECONDS"])):
-        tally.flush(db.session)
-        db.session.commit()
+        tally.flush(db.session)  # committed with the request
 
 
 @bp.get("/cases/<slug>/letters/<int:appeal_id>.pdf")
@@ -198,13 +198,8 @@ def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
     return response
 
 
-@bp.post("/cases/<slug>/letters/<int:appeal_id>.pdf")
-def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
-    paper = _paper()
-    state = _or_404(appeal_state, db.session, slug, appeal_id)
-    today = _today()
-    if not state.is_open(today):
-        return _gone(state.case_id)
+def _rate_limited(slug: str, appeal_id: int) -> Response | None:
+    """Count this personalised letter against the client's limit; the 429 page once over it."""
     key = counters.client_key(
         str(current_app.config["SECRET_KEY"]), "letter", request.remote_addr or "unknown"
     )
@@ -214,13 +209,26 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
         limit=int(current_app.config["LETTER_RATE_LIMIT"]),
         window_seconds=int(current_app.config["LETTER_RATE_WINDOW_SECONDS"]),
     )
-    db.session.commit()
-    if not allowed:
-        response = Response(
-            render_template("public/rate_limited.html", slug=slug, appeal_id=appeal_id), status=429
-        )
-        response.headers["Retry-After"] = str(current_app.config["LETTER_RATE_WINDOW_SECONDS"])
-        return response
+    unit_of_work.keep_changes()  # the hit counts even when the answer is 429
+    if allowed:
+        return None
+    response = Response(
+        render_template("public/rate_limited.html", slug=slug, appeal_id=appeal_id), status=429
+    )
+    response.headers["Retry-After"] = str(current_app.config["LETTER_RATE_WINDOW_SECONDS"])
+    return response
+
+
+@bp.post("/cases/<slug>/letters/<int:appeal_id>.pdf")
+def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
+    paper = _paper()
+    state = _or_404(appeal_state, db.session, slug, appeal_id)
+    today = _today()
+    if not state.is_open(today):
+        return _gone(state.case_id)
+    refused = _rate_limited(slug, appeal_id)
+    if refused is not None:
+        return refused
     card = _card(slug, appeal_id)
     try:
         supporter = Supporter.from_form(
@@ -239,7 +247,6 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
         flash(exc.message, "error")
         return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id))
     counters.add_counts(db.session, appeal_id, today, downloads=1)
-    db.session.commit()
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = content_disposition(state.case_name, appeal_id, paper)
     response.headers["Cache-Control"] = "private, no-store"
@@ -250,7 +257,6 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
 def letter_sent(slug: str, appeal_id: int) -> ResponseReturnValue:
     state = _or_404(appeal_state, db.session, slug, appeal_id)
     counters.add_counts(db.session, state.appeal_id, _today(), sent=1)
-    db.session.commit()
     flash("Thank you for posting your letter. Every letter counts.", "success")
     return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id) + "#sent")
 

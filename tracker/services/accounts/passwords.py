@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from collections.abc import Mapping
+
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracker.domain.errors import ValidationError
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# argon2id with the library's recommended parameters (RFC 9106, low-memory profile).
+PRODUCTION = PasswordHasher()
+_hasher = PRODUCTION
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -56,6 +60,24 @@ COMMON_PASSWORDS = frozenset(
         "aaaaaaaaaaaa",
     }
 )
+
+
+def use_parameters(parameters: Mapping[str, int] | None) -> None:
+    """Hash with other argon2id costs (time_cost, memory_cost, parallelism); None: production.
+
+    Set from the PASSWORD_HASH_PARAMETERS setting by create_app; only the test suite sets it,
+    to hash its passwords in microseconds instead of a tenth of a second each.
+    """
+    global _hasher
+    if not parameters:
+        _hasher = PRODUCTION
+        return
+    _hasher = PasswordHasher(
+        time_cost=parameters["time_cost"],
+        memory_cost=parameters["memory_cost"],
+        parallelism=parameters["parallelism"],
+        type=Type.ID,
+    )
 
 
 def hash_password(password: str) -> str:

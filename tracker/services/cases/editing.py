@@ -25,6 +25,7 @@ from tracker.domain.vocabulary import (
 )
 from tracker.models import Appeal, AuditEvent, Case, StatusChange, User, utcnow
 from tracker.services import audit
+from tracker.services.versions import flush_edit
 
 TEXT_FIELDS = (
     "full_name",
@@ -222,7 +223,7 @@ def update_case(
     for name in changed:
         setattr(case, name, data[name])
     case.updated_at = utcnow()
-    session.flush()  # the version column makes this UPDATE fail if another writer won
+    flush_edit(session, case, "Someone else saved this case after you opened it.")
     audit.record(session, actor, "case.update", "case", case.id, changed, version=case.version)
     return changed
 
@@ -306,7 +307,7 @@ def change_status(
     case.status_since = newest.effective_on
     case.status_since_precision = newest.precision
     case.updated_at = utcnow()
-    session.flush()
+    flush_edit(session, case, "Someone else saved this case after you opened it.")
     if audit_event:
         audit.record(
             session,

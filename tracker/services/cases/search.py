@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import ColumnElement, Integer, and_, column, func, select, text
 from sqlalchemy.orm import Session
 
 from tracker.models import Case
+from tracker.services.pagination import MAX_PAGE, Page, paginate
 
 # References split at - _ . (PostgreSQL reads "-2015" as a signed number otherwise).
 # Must match the expression of the GIN index created by migration 0002 exactly, or
@@ -31,7 +31,6 @@ SORTS: dict[str, tuple[str, Any]] = {
 }
 DEFAULT_SORT = "-updated"
 PER_PAGE = 25
-MAX_PAGE = 10_000
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
@@ -61,21 +60,6 @@ class CaseQuery:
             page=min(max(self.page, 1), MAX_PAGE),
             per_page=min(max(self.per_page, 1), 100),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class CasePage:
-    """One page of matching cases and how many match in all."""
-
-    items: Sequence[Case]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """The number of pages (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
 
 
 def search_words(q: str) -> list[str]:
@@ -148,17 +132,19 @@ def _count(session: Session, query: CaseQuery, where: list[ColumnElement[bool]])
     return session.scalar(select(func.count(Case.id)).where(*where)) or 0
 
 
-def search_cases(session: Session, query: CaseQuery) -> CasePage:
+def search_cases(session: Session, query: CaseQuery) -> Page[Case]:
     """One page of cases matching the query, in the requested order."""
     query = query.normalised()
     where = conditions(session, query)
     total = _count(session, query, where)
     order = SORTS[query.sort][1]()
-    rows = session.scalars(
-        select(Case)
-        .where(*where)
-        .order_by(*order)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
-    ).all()
-    return CasePage(items=rows, total=total, page=query.page, per_page=query.per_page)
+    stmt = select(Case).where(*where).order_by(*order)
+    return paginate(session, stmt, query.page, query.per_page, total=total)
+
+
+def cases_by_id(session: Session, query: CaseQuery, page: int, per_page: int) -> Page[Case]:
+    """One page of cases matching the query's search and filters, in id order (the API)."""
+    query = query.normalised()
+    where = conditions(session, query)
+    stmt = select(Case).where(*where).order_by(Case.id)
+    return paginate(session, stmt, page, per_page, total=_count(session, query, where))

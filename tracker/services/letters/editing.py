@@ -32,6 +32,7 @@ from tracker.services.letters.fields import (
     raise_if,
     reject_unknown,
 )
+from tracker.services.versions import flush_edit
 
 
 def list_placeholders() -> dict[str, str]:
@@ -92,7 +93,7 @@ def update_addressee(
     for name in changed:
         setattr(addressee, name, data[name])
     addressee.updated_at = utcnow()
-    session.flush()
+    flush_edit(session, addressee, "Someone else saved this addressee after you opened it.")
     audit.record(
         session,
         actor,
@@ -319,7 +320,7 @@ def update_appeal(
         if name != "copies_to":
             setattr(appeal, name, data[name])
     appeal.updated_at = utcnow()  # an UPDATE of the row, so the version grows
-    session.flush()
+    flush_edit(session, appeal, "Someone else saved this appeal after you opened it.")
     if copies is not None and "copies_to" in changed:
         _set_copies(session, appeal, copies)
     names = ["campaign" if n == "campaign_id" else n for n in changed]

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.domain.errors import NotFound
 from tracker.models import Addressee, Appeal, AppealCounter, AuditEvent, Campaign, Case
 from tracker.services.letters.printable import printable_appeal, printable_case
+from tracker.services.pagination import Page, paginate
 from tracker.services.publishing.objects import AppealCard, PublicAppeal, PublicCase
 from tracker.services.publishing.rows import load_addressees
 
@@ -193,3 +194,20 @@ def all_addressees(session: Session) -> list[Addressee]:
 def all_campaigns(session: Session) -> list[Campaign]:
     """Every campaign, newest first."""
     return list(session.scalars(select(Campaign).order_by(Campaign.id.desc())))
+
+
+def appeals_of_case_by_id(session: Session, case_id: int) -> list[Appeal]:
+    """Every appeal of a case in id order, with their copies and campaign (the API list)."""
+    return list(
+        session.scalars(
+            select(Appeal)
+            .where(Appeal.case_id == case_id)
+            .options(selectinload(Appeal.copies_to), selectinload(Appeal.campaign))
+            .order_by(Appeal.id)
+        )
+    )
+
+
+def addressees_by_id(session: Session, page: int, per_page: int) -> Page[Addressee]:
+    """One page of the directory in id order (the API list)."""
+    return paginate(session, select(Addressee).order_by(Addressee.id), page, per_page)
