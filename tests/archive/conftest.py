@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import Result
@@ -82,6 +81,22 @@ def new_instance(tmp_path: Path) -> Iterator[Callable[[str], Instance]]:
             _db.engine.dispose()
         if instance.url.startswith("postgresql"):
             drop_scratch_database(instance.url)
+
+
+@pytest.fixture(scope="module")
+def filled_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An archive of a filled SQLite instance, made once per test module."""
+    folder = tmp_path_factory.mktemp("archive")
+    url = f"sqlite:///{folder / 'source.db'}"
+    migrate_to_head(url)
+    source = Instance(make_app(url, instance_path=None), url)
+    fill(source)
+    path = folder / "good.zip"
+    result = source.tracker("archive", "export", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    with source.app.app_context():
+        _db.engine.dispose()
+    yield path
 
 
 def fill(instance: Instance) -> None:

@@ -11,10 +11,11 @@ import hashlib
 import json
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -45,7 +46,7 @@ def read_manifest(zf: zipfile.ZipFile) -> dict[str, Any]:
         manifest = json.loads(zf.read(MANIFEST))
     except KeyError:
         raise ArchiveRefused("not a tracker archive (it has no manifest.json)") from None
-    except (ValueError, zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as exc:
+    except (ValueError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError) as exc:
         raise _damaged(f"the manifest cannot be read ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveRefused("not a tracker archive (its manifest names another format)")
@@ -109,7 +110,7 @@ def _lines(zf: zipfile.ZipFile, name: str, digest: Any) -> Iterator[bytes]:
                 yield line
     except KeyError:
         raise _damaged(f"{name} is missing") from None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise _damaged(f"{name} cannot be read ({exc})") from None
 
 
@@ -155,12 +156,15 @@ def _reset_sequences(connection: Connection, tables: list[ArchivedTable]) -> Non
         if len(archived.primary_key) != 1:
             continue
         column = archived.primary_key[0]
+        largest = select(func.max(archived.table.c[column])).scalar_subquery()
         connection.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-                f'COALESCE((SELECT MAX("{column}") FROM "{archived.name}"), 0) + 1, false)'
-            ),
-            {"table": archived.name, "column": column},
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(archived.name, column),
+                    func.coalesce(largest, 0) + 1,
+                    False,
+                )
+            )
         )
 
 

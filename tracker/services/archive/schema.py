@@ -17,7 +17,6 @@ from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import (
-    JSON,
     Column,
     ColumnDefault,
     Date,
