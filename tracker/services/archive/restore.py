@@ -12,7 +12,7 @@ import json
 import os
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from sqlalchemy import func, insert, select
@@ -114,16 +114,53 @@ def _lines(zf: zipfile.ZipFile, name: str, digest: Any) -> Iterator[bytes]:
         raise _damaged(f"{name} cannot be read ({exc})") from None
 
 
+def _inserter(
+    connection: Connection, archived: ArchivedTable
+) -> Callable[[list[list[Any]]], None]:
+    """A function that inserts a batch of decoded rows (lists in the archive's column order)."""
+    columns = archived.columns
+    dialect = connection.dialect
+    if dialect.name != "sqlite" or len(columns) != len(archived.table.columns):
+        # The general way; it also fills the Python defaults of columns left out of the archive.
+        statement = insert(archived.table)
+
+        def insert_dicts(rows: list[list[Any]]) -> None:
+            connection.execute(statement, [dict(zip(columns, row, strict=True)) for row in rows])
+
+        return insert_dicts
+
+    # SQLite: the statement compiled once and the columns' own bind processors applied here,
+    # which halves the Python time per row against building SQLAlchemy's parameters.
+    compiled = insert(archived.table).compile(dialect=dialect, column_keys=list(columns))
+    order = [columns.index(key) for key in compiled.positiontup or ()]
+    processors = [
+        (position, processor)
+        for position, index in enumerate(order)
+        if (processor := archived.table.c[columns[index]].type.bind_processor(dialect))
+    ]
+    sql = str(compiled)
+
+    def insert_tuples(rows: list[list[Any]]) -> None:
+        params = []
+        for row in rows:
+            values = [row[index] for index in order]
+            for position, processor in processors:
+                values[position] = processor(values[position])
+            params.append(tuple(values))
+        connection.exec_driver_sql(sql, params)
+
+    return insert_tuples
+
+
 def _load_table(
     connection: Connection, zf: zipfile.ZipFile, archived: ArchivedTable, described: dict[str, Any]
 ) -> int:
     name = member_name(archived.name)
     digest = hashlib.sha256()
-    statement = insert(archived.table)
-    columns = archived.columns
-    width = len(columns)
+    write = _inserter(connection, archived)
+    width = len(archived.columns)
     decoders = archived.decoders
-    batch: list[dict[str, Any]] = []
+    batch: list[list[Any]] = []
     count = 0
     for number, line in enumerate(_lines(zf, name, digest), start=1):
         try:
@@ -135,13 +172,13 @@ def _load_table(
                     values[index] = decode(values[index])
         except (ValueError, TypeError) as exc:
             raise _damaged(f"{name}:{number}: {exc}") from None
-        batch.append(dict(zip(columns, values, strict=True)))
+        batch.append(values)
         if len(batch) >= CHUNK:
-            connection.execute(statement, batch)
+            write(batch)
             count += len(batch)
             batch = []
     if batch:
-        connection.execute(statement, batch)
+        write(batch)
         count += len(batch)
     if count != described["rows"] or digest.hexdigest() != described["sha256"]:
         raise _damaged(f"{name} does not match the manifest's row count and checksum")
@@ -184,6 +221,9 @@ def import_archive(
         _check_schema(connection, manifest, known)
         _check_empty(connection)
         described = {t["name"]: t for t in manifest["tables"]}
+        if connection.dialect.name == "sqlite":
+            # 64 MB of page cache for this connection while the indexes grow (default 2 MB).
+            connection.exec_driver_sql("PRAGMA cache_size = -65536")
         summary = ArchiveSummary(
             manifest["archive_version"], manifest["schema_revision"], {}, manifest["content_sha256"]
         )
@@ -192,6 +232,8 @@ def import_archive(
                 connection, zf, archived, described[archived.name]
             )
         _reset_sequences(connection, tables)
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA cache_size = -2000")
     audit.record(
         session,
         actor,
