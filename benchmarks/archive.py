@@ -216,7 +216,8 @@ def main() -> None:
     print(
         f"python {sys.version.split()[0]}, {n} cases, {changes} status changes, "
         f"{summary.total_rows} records; archive {size / 1e6:.1f} MB "
-        f"(bulk fill {t_fill:.1f} s); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus"
+        f"(bulk fill {t_fill:.1f} s); load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cpus"
     )
     print(line("export  SQLite", n, t_export))
     print(line("import  SQLite", n, t_import))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.archive.conftest import Instance, fill, members
 from tests.conftest import PASSWORD, PG_URL
@@ -106,6 +106,18 @@ def test_restored_instance_works_signs_in_searches_and_numbers_new_records(
             assert user.session_token and user.session_token != tokens[user.email]
         # The search index follows the imported cases.
         assert search_cases(session, CaseQuery(q="Mohammadi")).total >= 1
+        if session.get_bind().dialect.name == "sqlite":  # and keeps following new cases
+            triggers = session.execute(
+                text(
+                    "SELECT name FROM sqlite_master "
+                    "WHERE type = 'trigger' AND name LIKE 'cases_fts%'"
+                )
+            ).scalars()
+            assert sorted(triggers) == [
+                "cases_fts_after_delete",
+                "cases_fts_after_insert",
+                "cases_fts_after_update",
+            ]
         session.commit()
 
 
