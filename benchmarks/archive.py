@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -224,6 +225,8 @@ def main() -> None:
     if t_pg is not None:
         print(line("import  PostgreSQL", n, t_pg))
         print(f"PostgreSQL import / SQLite import: {t_pg[0] / t_import[0]:.2f} (wall time)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process {peak:.0f} MB (rows are streamed in chunks of {CHUNK})")
     print("round trips give the same records: yes")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -55,18 +56,19 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def encode_row(row: Any) -> bytes:
-    """One row as a line of the archive (a JSON array in the manifest's column order)."""
-    return (
-        json.dumps(
-            list(row),
-            ensure_ascii=False,
-            separators=(",", ":"),
-            sort_keys=True,  # objects inside JSON columns (PostgreSQL may reorder their keys)
-            default=encode_value,
-        )
-        + "\n"
-    ).encode("utf-8")
+# One encoder for every row (json.dumps with options builds a new one per call).
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False,
+    separators=(",", ":"),
+    sort_keys=True,  # objects inside JSON columns (PostgreSQL may reorder their keys)
+    default=encode_value,
+)
+
+
+def encode_rows(rows: Sequence[Any]) -> bytes:
+    """Rows as lines of the archive (JSON arrays in the manifest's column order)."""
+    encode = _ENCODER.encode
+    return ("\n".join([encode(list(row)) for row in rows]) + "\n").encode("utf-8")
 
 
 def content_checksum(tables: list[dict[str, Any]]) -> str:
@@ -91,7 +93,7 @@ def export_archive(session: Session, out: IO[bytes]) -> ArchiveSummary:
             result = connection.execution_options(yield_per=CHUNK).execute(query)
             with zf.open(_entry(member_name(archived.name)), "w", force_zip64=True) as member:
                 for rows in result.partitions():
-                    chunk = b"".join(encode_row(row) for row in rows)
+                    chunk = encode_rows(rows)
                     digest.update(chunk)
                     member.write(chunk)
                     count += len(rows)
