@@ -22,6 +22,8 @@ ALLOWED: frozenset[tuple[str, str | None]] = frozenset(
     {
         # Password hashes move with their users, so staff sign in on the new database.
         ("users", "password_hash"),
+        # Which background job a request already started: a name, not a credential.
+        ("jobs", "dedupe_key"),
     }
 )
 
