@@ -81,9 +81,19 @@ def users_token(email: str, name: str) -> None:
 
 
 # The command modules import `cli` helpers from here, so they are registered after it exists.
-from tracker.commands import backup, cases, demo, doctor, letters, reminders, reports  # noqa: E402
+from tracker.commands import (  # noqa: E402
+    archive,
+    backup,
+    cases,
+    demo,
+    doctor,
+    letters,
+    reminders,
+    reports,
+)
 from tracker.jobs.worker import worker_command  # noqa: E402
 
+cli.add_command(archive.archive_group)
 cli.add_command(cases.cases_group)
 cli.add_command(demo.demo_group)
 cli.add_command(reports.reports)

@@ -60,3 +60,7 @@ class ImportFailed(TrackerError):
     def __init__(self, problems: list[ImportRowError]) -> None:
         super().__init__(f"{len(problems)} problem(s); nothing was imported")
         self.problems = problems
+
+
+class ArchiveRefused(TrackerError):
+    """An archive that cannot be imported here (damaged, newer, another schema, a full database)."""

@@ -33,6 +33,7 @@ from tracker.services.letters.render import (
     content_disposition,
     personalised_letter,
 )
+from tracker.services.publishing import good_news as good_news_service
 from tracker.services.publishing import queries as public_service
 from tracker.services.publishing.letter_state import appeal_state
 from tracker.services.publishing.objects import AppealCard
@@ -263,13 +264,13 @@ def letter_sent(slug: str, appeal_id: int) -> ResponseReturnValue:
 
 @bp.get("/good-news")
 def good_news() -> str:
-    releases = public_service.good_news(db.session)
-    return render_template("public/good_news.html", releases=releases)
+    news = good_news_service.good_news(db.session)
+    return render_template("public/good_news.html", news=news)
 
 
 @bp.get("/feed.atom")
 def feed() -> Response:
-    changes = public_service.public_changes(db.session, limit=50)
-    updated = max((c.recorded_at for c in changes), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-    body = render_template("public/feed.xml", changes=changes, updated=updated)
+    news = good_news_service.good_news(db.session, limit=50)
+    updated = max((n.updated for n in news), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    body = render_template("public/feed.xml", news=news, updated=updated)
     return Response(body, mimetype="application/atom+xml")

@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import NotFound
-from tracker.domain.vocabulary import AppealStatus, Status
+from tracker.domain.vocabulary import AppealStatus
 from tracker.models import Appeal, Campaign, Case, StatusChange
 from tracker.services.publishing.objects import (
     AppealCard,
@@ -144,13 +144,6 @@ def public_changes(
         query = query.where(StatusChange.to_status == to_status)
     query = query.order_by(StatusChange.effective_on.desc(), StatusChange.id.desc()).limit(limit)
     return [status_change(r, r.slug, r.full_name) for r in session.execute(query).all()]
-
-
-def good_news(session: Session, limit: int = 100) -> list[tuple[PublicStatusChange, PublicCase]]:
-    """Releases of public cases, newest first, with the person."""
-    releases = public_changes(session, to_status=Status.RELEASED, limit=limit)
-    cases = public_cases_by_id(session, [r.case_id for r in releases])
-    return [(r, cases[r.case_id]) for r in releases if r.case_id in cases]
 
 
 def case_photo(session: Session, slug: str) -> tuple[bytes, str]:
