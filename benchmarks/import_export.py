@@ -30,14 +30,15 @@ PATHS = [
 
 
 def generate(n: int, folder: Path) -> tuple[Path, Path, int]:
-    from tracker.services.cases.transfer import CASE_COLUMNS, EVENT_COLUMNS
+    from tracker.domain.case_fields import csv_columns
+    from tracker.services.cases.transfer import EVENT_COLUMNS
 
     rng = random.Random(2020)
     cases_path, events_path = folder / "cases.csv", folder / "events.csv"
     events_total = 0
     with open(cases_path, "w", newline="") as cf, open(events_path, "w", newline="") as ef:
         cw, ew = csv.writer(cf), csv.writer(ef)
-        cw.writerow(CASE_COLUMNS)
+        cw.writerow(csv_columns())
         ew.writerow(EVENT_COLUMNS)
         for i in range(n):
             ref = f"GEN-{i:06d}"

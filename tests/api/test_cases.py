@@ -26,12 +26,17 @@ def test_create_case_returns_201_with_every_field(
     client: FlaskClient, db: Any, caseworker: User, caseworker_token: str
 ) -> None:
     response = _create(
-        client, caseworker_token, arrested_on="2015-05-05", health_notes="SENTINEL-HEALTH"
+        client,
+        caseworker_token,
+        arrested_on="2015-05-05",
+        health_notes="SENTINEL-HEALTH",
+        is_public=True,
+        consent_publicity=True,
     )
     assert response.status_code == 201
     body = response.json
     assert body["reference"] == "IR-2015-NM"
-    assert body["slug"] == "narges-mohammadi"
+    assert body["slug"] == "narges-mohammadi"  # published at once: the slug is made now
     assert body["status"] == "detained"
     assert body["status_since"] == "2015-05-05"
     assert body["health_notes"] == "SENTINEL-HEALTH"  # staff tokens see private fields

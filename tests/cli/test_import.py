@@ -12,6 +12,7 @@ from click.testing import Result
 from sqlalchemy import select
 
 from tests.cli.conftest import counts
+from tracker.domain.vocabulary import Category
 from tracker.models import Case, StatusChange
 
 HEADER = (
@@ -50,11 +51,17 @@ BAD_CASE_ROWS = [
         "VN-2,A,,VN,activist,,2020-13-01,detained,,,,true,true",
         "arrested_on: '2020-13-01' is not a date in the form YYYY-MM-DD",
     ),
-    ("VN-2,A,,XX,activist,,2020-01-01,detained,,,,true,true", "unknown country 'XX'"),
-    ("VN-2,A,,VN,poet,,2020-01-01,detained,,,,true,true", "unknown category 'poet'"),
+    (
+        "VN-2,A,,XX,activist,,2020-01-01,detained,,,,true,true",
+        "country: 'XX' is not an ISO 3166-1 alpha-2 country code.",
+    ),
+    (
+        "VN-2,A,,VN,poet,,2020-01-01,detained,,,,true,true",
+        "category: 'poet' is not one of " + ", ".join(c.value for c in Category) + ".",
+    ),
     (
         "VN-2,A,,VN,activist,,2020-01-01,detained,,,,maybe,true",
-        "is_public: 'maybe' is not true or false",
+        "is_public: 'maybe' is not true or false.",
     ),
     (
         "VN-2,A,,VN,activist,,2020-01-01,released,2020-06-01,,,true,true",
@@ -116,8 +123,8 @@ def test_every_problem_of_every_file_is_reported(
     result = tracker("cases", "import", cases, "--events", events)
     assert result.exit_code == 1
     assert problems(result) == [
-        f"{cases}:4: unknown country 'XX'",
-        f"{cases}:4: unknown category 'poet'",
+        f"{cases}:4: country: 'XX' is not an ISO 3166-1 alpha-2 country code.",
+        f"{cases}:4: category: 'poet' is not one of " + ", ".join(c.value for c in Category) + ".",
         f"{events}:4: refused transition: A case that is died_in_custody cannot become released.",
         f"{events}:5: unknown reference 'XX-9' (not in cases)",
         f"{events}:6: unknown precision 'week' (use day, month or year)",

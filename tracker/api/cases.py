@@ -106,7 +106,7 @@ def update_case(fields: dict[str, Any], case_id: int) -> tuple[Any, int, dict[st
 
     def patch(version: int) -> None:
         reference = (fields.get("reference") or "").strip()
-        if reference and reference != case.reference:
+        if reference and reference.lower() != case.reference.lower():
             _refuse_taken_reference(reference, f"Another case has reference {reference}.")
         case_service.update_case(db.session, api_user(), case, fields, version)
 

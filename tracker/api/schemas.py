@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import pycountry
 from flask import url_for
 from marshmallow import RAISE, Schema, fields, validate
 from marshmallow import ValidationError as SchemaValidationError
 
+from tracker.domain.case_fields import CaseField, Kind, case_fields
+from tracker.domain.text import (
+    MULTI_LINE_PATTERN,
+    NOT_BLANK_PATTERN,
+    SINGLE_LINE_PATTERN,
+)
+from tracker.domain.values import WEB_ADDRESS_PATTERN, is_country_code
 from tracker.domain.vocabulary import (
     AppealKind,
     AppealStatus,
@@ -22,14 +28,11 @@ from tracker.domain.vocabulary import (
     Status,
 )
 from tracker.models import Appeal
-from tracker.services.cases.editing import REFERENCE_RE
+from tracker.services.cases.fields import REFERENCE_RE
 from tracker.services.letters.fields import MAX_ADDRESS_LINES, MAX_ASK_CHARS, MAX_ASKS
 
-NO_NUL = r"^[^\x00]*$"
-# Not blank: at least one character that is neither NUL nor white space.
-NOT_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
-SOURCE_URL_PATTERN = r"^(https?://[^\x00\s]+)?$"
+SOURCE_URL_PATTERN = f"^({WEB_ADDRESS_PATTERN[1:-1]})?$"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
@@ -37,14 +40,20 @@ def _enum(values: Any) -> validate.OneOf:
     return validate.OneOf([v.value for v in values])
 
 
+CONTROL = "Control characters (such as NUL, ESC or a vertical tab) are not allowed."
+BLANK_OR_CONTROL = "Type it with visible letters, without control characters."
+
+
 class Text(fields.String):
-    """A string the database can store: no NUL character and no lone surrogate."""
+    """A string by the text rule of domain/text.py: no control character (tab and newline only
+    in multi-line text), no lone surrogate; with `not_blank`, something visible."""
 
     def __init__(
         self,
         *,
         max_length: int | None = None,
         not_blank: bool = False,
+        multiline: bool = True,
         pattern: str | None = None,
         error: str = "Not in the expected form.",
         **kwargs: Any,
@@ -54,17 +63,16 @@ class Text(fields.String):
         if pattern is not None:
             validators.append(validate.Regexp(pattern, error=error))
         elif not_blank:
-            validators.append(validate.Regexp(NOT_BLANK, error="Text may not be blank."))
+            validators.append(validate.Regexp(NOT_BLANK_PATTERN, error=BLANK_OR_CONTROL))
         else:
-            validators.append(validate.Regexp(NO_NUL, error="Text may not contain NUL characters."))
+            rule = MULTI_LINE_PATTERN if multiline else SINGLE_LINE_PATTERN
+            validators.append(validate.Regexp(rule, error=CONTROL))
         if max_length is not None:
             validators.append(validate.Length(min=1 if not_blank else 0, max=max_length))
         super().__init__(validate=validators, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise SchemaValidationError("Text may not contain NUL characters.")
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
@@ -82,7 +90,7 @@ class StrictBoolean(fields.Boolean):
 
 
 def _known_country(code: str) -> None:
-    if pycountry.countries.get(alpha_2=code.strip()) is None:
+    if not is_country_code(code.strip()):
         raise SchemaValidationError(f"'{code.strip()}' is not an ISO 3166-1 alpha-2 country code.")
 
 
@@ -127,77 +135,95 @@ class ErrorSchema(Schema):
 
 # --- cases ---------------------------------------------------------------------------------
 
-REFERENCE = {
-    "validate": [
-        validate.Length(min=1, max=64),
-        validate.Regexp(REFERENCE_RE.pattern, error="Use letters, digits, '.', '_' and '-' only."),
-    ],
-    "metadata": {"description": "The organisation's key for the case", "example": "VN-2017-TTN"},
-}
+
+def _case_input_field(spec: CaseField, *, create: bool) -> fields.Field[Any]:
+    """The marshmallow field that takes one declared case field as input."""
+    required = create and spec.required
+    metadata: dict[str, Any] = {}
+    if spec.description or spec.is_private:
+        metadata["description"] = spec.description or "Private: staff only"
+    kind = spec.kind
+    if kind is Kind.REFERENCE:
+        return Text(
+            pattern=REFERENCE_RE.pattern,
+            error="Use letters, digits, '.', '_' and '-' only.",
+            validate=[validate.Length(min=1, max=spec.max_length or 64)],
+            required=required,
+            metadata={**metadata, "example": "VN-2017-TTN"},
+        )
+    if kind in (Kind.LINE, Kind.TEXT):
+        return Text(
+            max_length=spec.max_length,
+            not_blank=spec.required,
+            multiline=kind is Kind.TEXT,
+            required=required,
+            metadata=metadata,
+        )
+    if kind is Kind.COUNTRY:
+        return CountryCode(required=required)
+    if kind is Kind.CHOICE:
+        return fields.String(
+            required=required,
+            allow_none=not spec.required,
+            validate=validate.OneOf(spec.choices),
+            metadata=metadata,
+        )
+    if kind is Kind.BOOL:
+        return StrictBoolean(required=required, metadata=metadata)
+    if kind is Kind.DATE:
+        return fields.Date(required=required, allow_none=True, metadata=metadata)
+    return fields.Integer(required=required, allow_none=True, metadata=metadata)
 
 
-class CaseFieldsSchema(StrictSchema):
-    """The editable fields of a case (DESIGN.md section 4); none is required here."""
-
-    reference = fields.String(**REFERENCE)  # type: ignore[arg-type]
-    full_name = Text(max_length=200, not_blank=True)
-    name_native = Text(max_length=200)
-    country = CountryCode()
-    category = fields.String(validate=_enum(Category))
-    profession = Text(max_length=300)
-    arrested_on = fields.Date(allow_none=True)
-    place_of_detention = Text(max_length=300)
-    charges = Text()
-    sentence = Text()
-    summary = Text()
-    is_public = StrictBoolean(metadata={"description": "Shown to the public with consent"})
-    consent_publicity = StrictBoolean()
-    consent_photo = StrictBoolean()
-    internal_notes = Text(metadata={"description": "Private: staff only"})
-    health_notes = Text(metadata={"description": "Private: staff only"})
-    family_contacts = Text(metadata={"description": "Private: staff only"})
-    lawyer_contact = Text(metadata={"description": "Private: staff only"})
-    detention_address = Text(metadata={"description": "Private: staff only"})
+def _case_output_field(spec: CaseField) -> fields.Field[Any]:
+    """The marshmallow field that shows one declared case field in a case."""
+    kind = spec.kind
+    if kind is Kind.BOOL:
+        return fields.Boolean(required=True)
+    if kind is Kind.DATE:
+        return fields.Date(required=True, allow_none=True)
+    if kind is Kind.USER:
+        return fields.Integer(required=True, allow_none=True)
+    if kind is Kind.CHOICE:
+        return fields.String(
+            required=True, allow_none=not spec.required, validate=validate.OneOf(spec.choices)
+        )
+    return fields.String(required=True)
 
 
-class CaseCreateSchema(CaseFieldsSchema):
-    """A new case: reference, full_name, country and category are required."""
-
-    reference = fields.String(required=True, **REFERENCE)  # type: ignore[arg-type]
-    full_name = Text(max_length=200, not_blank=True, required=True)
-    country = CountryCode(required=True)
-    category = fields.String(required=True, validate=_enum(Category))
-
-
-class CaseSchema(Schema):
-    """A case as staff see it, private fields included (every token is a staff user's)."""
+class CaseReadOnlySchema(Schema):
+    """What every case shows beside its fields."""
 
     id = fields.Integer(required=True)
-    reference = fields.String(required=True)
     slug = fields.String(required=True)
-    full_name = fields.String(required=True)
-    name_native = fields.String(required=True)
-    country = fields.String(required=True)
-    category = fields.String(required=True, validate=_enum(Category))
-    profession = fields.String(required=True)
-    arrested_on = fields.Date(required=True, allow_none=True)
-    place_of_detention = fields.String(required=True)
-    charges = fields.String(required=True)
-    sentence = fields.String(required=True)
-    summary = fields.String(required=True)
-    is_public = fields.Boolean(required=True)
-    consent_publicity = fields.Boolean(required=True)
-    consent_photo = fields.Boolean(required=True)
-    internal_notes = fields.String(required=True)
-    health_notes = fields.String(required=True)
-    family_contacts = fields.String(required=True)
-    lawyer_contact = fields.String(required=True)
-    detention_address = fields.String(required=True)
     status = fields.String(required=True, validate=_enum(Status))
     status_since = fields.Date(required=True, allow_none=True)
     status_since_precision = fields.String(required=True, validate=_enum(Precision))
     version = fields.Integer(required=True)
     updated_at = fields.DateTime(required=True)
+
+
+def case_schemas(
+    declared: tuple[CaseField, ...],
+) -> tuple[type[Schema], type[Schema], type[Schema]]:
+    """(fields, create, case) schemas with one field per declared case field the API carries."""
+    api = [spec for spec in declared if spec.api]
+    edit = StrictSchema.from_dict(
+        {spec.name: _case_input_field(spec, create=False) for spec in api}, name="CaseFields"
+    )
+    create = StrictSchema.from_dict(
+        {spec.name: _case_input_field(spec, create=True) for spec in api}, name="CaseCreate"
+    )
+    case = CaseReadOnlySchema.from_dict(
+        {spec.name: _case_output_field(spec) for spec in api}, name="Case"
+    )
+    edit.__doc__ = "The editable fields of a case (DESIGN.md section 4); none is required here."
+    create.__doc__ = "A new case: reference, full_name, country and category are required."
+    case.__doc__ = "A case as staff see it, private fields included (tokens are staff users')."
+    return edit, create, case
+
+
+CaseFieldsSchema, CaseCreateSchema, CaseSchema = case_schemas(case_fields())
 
 
 class CaseListQuerySchema(Schema):

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from tracker.domain.case_fields import private_field_names
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.user import User
 
 # Fields that must never reach a public page, PDF, feed or anonymous API answer.
-PRIVATE_CASE_FIELDS: tuple[str, ...] = (
-    "internal_notes",
-    "health_notes",
-    "family_contacts",
-    "lawyer_contact",
-    "detention_address",
-)
+PRIVATE_CASE_FIELDS: tuple[str, ...] = private_field_names()
 
 
 class Case(Base):
@@ -93,6 +88,10 @@ class Case(Base):
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.status}>"
+
+
+# IMP-1 and imp-1 are one case: references are unique whatever their letter case.
+Index("uq_cases_reference_lower", func.lower(Case.reference), unique=True)
 
 
 class StatusChange(Base):

@@ -10,24 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.domain.case_fields import case_fields
 from tracker.domain.vocabulary import AppealKind, AppealStatus
 from tracker.models import Addressee, Appeal, Campaign, Case, User
 from tracker.services import audit
 from tracker.services.cases.editing import change_status, create_case
-
-CASE_KEYS = (
-    "reference",
-    "full_name",
-    "name_native",
-    "country",
-    "category",
-    "profession",
-    "summary",
-    "is_public",
-    "consent_publicity",
-    "consent_publicity_by",
-    "internal_notes",
-)
 
 
 def demo_document() -> dict[str, Any]:
@@ -47,7 +34,12 @@ def load_demo(session: Session, actor: User | None) -> int:
     data = demo_document()
     cases: dict[str, Case] = {}
     for item in data["cases"]:
-        fields = {k: item[k] for k in CASE_KEYS if item.get(k) is not None}
+        # arrested_on is set after the history (below); every other declared field as given.
+        fields = {
+            f.name: item[f.name]
+            for f in case_fields()
+            if item.get(f.name) is not None and f.name != "arrested_on"
+        }
         case = create_case(session, actor, fields)
         for event in item["history"]:
             change_status(

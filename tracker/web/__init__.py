@@ -5,15 +5,26 @@ from __future__ import annotations
 from flask import Flask
 
 from tracker.domain.dates import format_partial_date
+from tracker.domain.values import country_name
 from tracker.domain.vocabulary import Category, ReleaseKind, Status
-from tracker.services.cases.editing import country_name
 from tracker.services.templating import format_number
 
 
 def register_web(app: Flask) -> None:
     """Register every web blueprint and the template helpers."""
-    from tracker.web import admin, auth, jobs, letters_staff, public, reports, security, staff
+    from tracker.web import (
+        admin,
+        auth,
+        jobs,
+        letters_staff,
+        nul_guard,
+        public,
+        reports,
+        security,
+        staff,
+    )
 
+    nul_guard.init_app(app)
     auth.init_app(app)
     for blueprint in (public.bp, reports.bp, staff.bp, admin.bp, letters_staff.bp, jobs.bp):
         app.register_blueprint(blueprint)

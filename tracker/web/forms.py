@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pycountry
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,17 +19,10 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from tracker.domain.case_fields import CaseField, Kind, case_fields
 from tracker.domain.errors import ValidationError
+from tracker.domain.values import country_choices
 from tracker.domain.vocabulary import Category, Precision, ReleaseKind, Role, Status
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """Every ISO 3166-1 country, by name."""
-    countries = sorted(
-        (c.alpha_2, str(getattr(c, "common_name", None) or c.name)) for c in pycountry.countries
-    )
-    return sorted(countries, key=lambda pair: pair[1])
-
 
 CATEGORY_CHOICES = [(c.value, c.label) for c in Category]
 STATUS_CHOICES = [(s.value, s.label) for s in Status]
@@ -78,90 +70,78 @@ class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
 
 
-class CaseForm(FlaskForm):
-    reference = StringField("Reference", validators=[DataRequired(), Length(max=64)])
-    full_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
-    name_native = StringField("Name in native script", validators=[Length(max=200)])
-    country = SelectField("Country", validators=[DataRequired()])
-    category = SelectField(
-        "Category", choices=options(CATEGORY_CHOICES), validators=[DataRequired()]
-    )
-    profession = StringField("Profession", validators=[Length(max=300)])
-    arrested_on = DateField("Arrested on", validators=[Optional()])
-    place_of_detention = StringField("Place of detention", validators=[Length(max=300)])
-    charges = TextAreaField("Charges")
-    sentence = TextAreaField("Sentence")
-    summary = TextAreaField("Summary")
-    assigned_to_id = SelectField("Assigned caseworker", default="")
-    is_public = BooleanField("Show on the public site")
-    consent_publicity = BooleanField("Publicity consent recorded")
-    consent_publicity_by = SelectField(
-        "Publicity consent given by", choices=options(CONSENT_CHOICES), default=""
-    )
-    consent_publicity_on = DateField("Publicity consent date", validators=[Optional()])
-    consent_photo = BooleanField("Photo consent recorded")
-    consent_photo_by = SelectField(
-        "Photo consent given by", choices=options(CONSENT_CHOICES), default=""
-    )
-    consent_photo_on = DateField("Photo consent date", validators=[Optional()])
-    consent_detention_address = BooleanField("Detention address may go on solidarity mail")
-    # Private: staff only.
-    internal_notes = TextAreaField("Internal notes")
-    health_notes = TextAreaField("Health and risk notes")
-    family_contacts = TextAreaField("Family contacts")
-    lawyer_contact = TextAreaField("Lawyer contact")
-    detention_address = TextAreaField("Detention address")
-    version = HiddenField()
+def _case_field(spec: CaseField) -> Any:
+    """The WTForms field for one declared case field."""
+    checks: list[Any] = [DataRequired()] if spec.required else []
+    if spec.max_length is not None:
+        checks.append(Length(max=spec.max_length))
+    label = spec.label
+    if spec.kind is Kind.TEXT:
+        return TextAreaField(label, validators=checks)
+    if spec.kind in (Kind.REFERENCE, Kind.LINE):
+        return StringField(label, validators=checks)
+    if spec.kind is Kind.BOOL:
+        return BooleanField(label)
+    if spec.kind is Kind.DATE:
+        return DateField(label, validators=[Optional()])
+    if spec.kind is Kind.CHOICE:
+        labels = CHOICE_LABELS.get(spec.name, {})
+        pairs = [(v, labels.get(v, v)) for v in spec.choices]
+        if not spec.required:
+            pairs = [("", "—"), *pairs]
+        return SelectField(label, choices=options(pairs), validators=checks, default="")
+    # COUNTRY and USER: the choices are filled in when the form is made.
+    return SelectField(label, validators=checks, default="")
 
-    PUBLIC_FIELDS = (
-        "reference",
-        "full_name",
-        "name_native",
-        "country",
-        "category",
-        "profession",
-        "arrested_on",
-        "place_of_detention",
-        "charges",
-        "sentence",
-        "summary",
-    )
-    CONSENT_FIELDS = (
-        "is_public",
-        "consent_publicity",
-        "consent_publicity_by",
-        "consent_publicity_on",
-        "consent_photo",
-        "consent_photo_by",
-        "consent_photo_on",
-        "consent_detention_address",
-    )
-    PRIVATE_FIELDS = (
-        "internal_notes",
-        "health_notes",
-        "family_contacts",
-        "lawyer_contact",
-        "detention_address",
-    )
+
+# How a choice is shown, where it is not the value itself.
+CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "category": dict(CATEGORY_CHOICES),
+    "consent_publicity_by": dict(CONSENT_CHOICES),
+    "consent_photo_by": dict(CONSENT_CHOICES),
+}
+
+
+class CaseFormBase(FlaskForm):
+    """The case form; its fields come from the declaration (tracker/domain/case_fields.py)."""
+
+    version = HiddenField()
+    declared: tuple[CaseField, ...] = ()
 
     def __init__(
         self, *args: Any, caseworkers: list[tuple[str, str]] | None = None, **kwargs: Any
     ) -> None:
+        obj = kwargs.get("obj")
         super().__init__(*args, **kwargs)
-        self.country.choices = options([("", "Choose a country"), *country_choices()])
-        self.assigned_to_id.choices = options([("", "Nobody"), *(caseworkers or [])])
+        for spec in self.declared:
+            field = getattr(self, spec.name)
+            if spec.kind is Kind.COUNTRY:
+                field.choices = options([("", "Choose a country"), *country_choices()])
+            elif spec.kind is Kind.USER:
+                field.choices = options([("", "Nobody"), *(caseworkers or [])])
+            if obj is not None and isinstance(field, SelectField):
+                value = getattr(obj, spec.name)
+                field.data = "" if value is None else str(value)
+        if obj is not None:
+            self.version.data = str(obj.version)
 
     def case_fields(self) -> dict[str, Any]:
         """The typed values as the case service expects them."""
-        names = (*self.PUBLIC_FIELDS, *self.CONSENT_FIELDS, *self.PRIVATE_FIELDS, "assigned_to_id")
         out: dict[str, Any] = {}
-        for name in names:
-            value = getattr(self, name).data
-            out[name] = value if value is not None else ("" if name not in DATE_NAMES else None)
+        for spec in self.declared:
+            value = getattr(self, spec.name).data
+            out[spec.name] = value if value is not None or spec.kind is Kind.DATE else ""
         return out
 
 
-DATE_NAMES = ("arrested_on", "consent_publicity_on", "consent_photo_on")
+def case_form_class(declared: tuple[CaseField, ...]) -> type[CaseFormBase]:
+    """A form class with one field per declared case field."""
+    attrs: dict[str, Any] = {spec.name: _case_field(spec) for spec in declared}
+    attrs["declared"] = declared
+    return type("CaseForm", (CaseFormBase,), attrs)
+
+
+CaseForm = case_form_class(case_fields())
 
 
 class StatusForm(FlaskForm):

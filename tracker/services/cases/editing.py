@@ -3,165 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any
 
-import pycountry
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.domain.dates import PartialDate, parse_iso_date
+from tracker.domain.case_fields import case_fields
+from tracker.domain.dates import PartialDate
 from tracker.domain.errors import StaleEdit, ValidationError
-from tracker.domain.text import slugify
 from tracker.domain.transitions import ProposedChange, check_change
-from tracker.domain.vocabulary import (
-    AppealStatus,
-    Category,
-    ConsentGiver,
-    Precision,
-    ReleaseKind,
-    Status,
-)
+from tracker.domain.values import is_web_address
+from tracker.domain.vocabulary import AppealStatus, Precision, ReleaseKind, Status
 from tracker.models import Appeal, AuditEvent, Case, StatusChange, User, utcnow
 from tracker.services import audit
+from tracker.services.cases.fields import check_not_future, clean_case_fields, clean_line
+from tracker.services.cases.slugs import settle_slug
 from tracker.services.versions import flush_edit
 
-TEXT_FIELDS = (
-    "full_name",
-    "name_native",
-    "profession",
-    "place_of_detention",
-    "charges",
-    "sentence",
-    "summary",
-    "internal_notes",
-    "health_notes",
-    "family_contacts",
-    "lawyer_contact",
-    "detention_address",
-)
-BOOL_FIELDS = ("is_public", "consent_publicity", "consent_photo", "consent_detention_address")
-DATE_FIELDS = ("arrested_on", "consent_publicity_on", "consent_photo_on")
-EDITABLE_FIELDS = (
-    "reference",
-    "country",
-    "category",
-    *TEXT_FIELDS,
-    *BOOL_FIELDS,
-    *DATE_FIELDS,
-    "consent_publicity_by",
-    "consent_photo_by",
-    "assigned_to_id",
-)
-MAX_LENGTHS = {
-    "reference": 64,
-    "full_name": 200,
-    "name_native": 200,
-    "profession": 300,
-    "place_of_detention": 300,
-}
-REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # Statuses whose arrival ends the appeals of a case: the supporter sees the news instead.
 ENDING_STATUSES = frozenset({Status.RELEASED, Status.DIED_IN_CUSTODY, Status.CLOSED})
+IN_USE = "This reference is in use."
 
 
-def country_name(code: str) -> str:
-    """The English name of an ISO 3166-1 alpha-2 code (the code itself when unknown)."""
-    country = pycountry.countries.get(alpha_2=code.upper()) if code else None
-    if country is None:
-        return code
-    return str(getattr(country, "common_name", None) or country.name)
+def case_by_reference(session: Session, reference: str) -> Case | None:
+    """The case with this reference, whatever its letter case (IMP-1 and imp-1 are one case)."""
+    return session.scalar(select(Case).where(func.lower(Case.reference) == reference.lower()))
 
 
-def clean_case_fields(fields: Mapping[str, Any], partial: bool = False) -> dict[str, Any]:
-    """Validate and normalise case fields; raise ValidationError listing every bad field."""
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            "Unknown fields: " + ", ".join(sorted(unknown)),
-            {name: "Unknown field." for name in sorted(unknown)},
-        )
-    errors: dict[str, str] = {}
-    out: dict[str, Any] = {}
-    for name, value in fields.items():
-        try:
-            out[name] = _clean_one(name, value)
-        except ValueError as exc:
-            errors[name] = str(exc)
-    if not partial:
-        for required in ("reference", "full_name", "country", "category"):
-            if not out.get(required) and required not in errors:
-                errors[required] = "This field is required."
-    else:
-        for required in ("reference", "full_name", "country", "category"):
-            if required in out and not out[required] and required not in errors:
-                errors[required] = "This field is required."
-    if errors:
-        first = next(iter(errors))
-        raise ValidationError(f"{first}: {errors[first]}", errors)
-    return out
+def _audited(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _clean_one(name: str, value: Any) -> Any:
-    if name in TEXT_FIELDS or name == "reference":
-        text = "" if value is None else str(value).strip()
-        limit = MAX_LENGTHS.get(name)
-        if limit and len(text) > limit:
-            raise ValueError(f"At most {limit} characters.")
-        if name == "reference" and text and not REFERENCE_RE.match(text):
-            raise ValueError("Use letters, digits, '.', '_' and '-' only.")
-        return text
-    if name in BOOL_FIELDS:
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in ("1", "true", "yes", "y", "on"):
-            return True
-        if text in ("", "0", "false", "no", "n", "off"):
-            return False
-        raise ValueError(f"'{value}' is not true or false.")
-    if name in DATE_FIELDS:
-        if value in (None, ""):
-            return None
-        if isinstance(value, dt.date):
-            return value
-        return parse_iso_date(str(value))
-    if name == "country":
-        code = str(value or "").strip().upper()
-        if code and pycountry.countries.get(alpha_2=code) is None:
-            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code.")
-        return code
-    if name == "category":
-        text = str(value or "").strip()
-        if text and text not in Category.__members__.values():
-            raise ValueError(f"'{value}' is not a category.")
-        return text
-    if name in ("consent_publicity_by", "consent_photo_by"):
-        if value in (None, ""):
-            return None
-        if value not in ConsentGiver.__members__.values():
-            raise ValueError("Choose the person, family or lawyer.")
-        return str(value)
-    if name == "assigned_to_id":
-        if value in (None, ""):
-            return None
-        return int(value)
-    raise ValueError("Unknown field.")  # pragma: no cover - guarded by EDITABLE_FIELDS
-
-
-def unique_slug(session: Session, name: str, taken: set[str] | None = None) -> str:
-    """A slug for the name not used by any case (nor in `taken`, for batch imports)."""
-    base = slugify(name)
-    candidate, n = base, 1
-    while True:
-        in_batch = taken is not None and candidate in taken
-        if not in_batch and session.scalar(select(Case.id).where(Case.slug == candidate)) is None:
-            if taken is not None:
-                taken.add(candidate)
-            return candidate
-        n += 1
-        candidate = f"{base}-{n}"
+def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """{field: [before, after]} for the audit log; a private field is only "changed"."""
+    private = {f.name for f in case_fields() if f.is_private}
+    return {
+        name: "changed" if name in private else [_audited(before.get(name)), _audited(value)]
+        for name, value in after.items()
+    }
 
 
 def create_case(
@@ -175,14 +55,22 @@ def create_case(
 ) -> Case:
     """Add a case; it starts `detained` on `arrested_on`, then moves to `status` on `status_on`."""
     data = clean_case_fields(fields)
-    if session.scalar(select(Case.id).where(Case.reference == data["reference"])) is not None:
-        raise ValidationError(
-            "A case with this reference exists.", {"reference": "This reference is in use."}
-        )
-    case = Case(**data, slug=unique_slug(session, data["full_name"]))
+    if case_by_reference(session, data["reference"]) is not None:
+        raise ValidationError("A case with this reference exists.", {"reference": IN_USE})
+    case = Case(**data)
+    settle_slug(session, case)
     session.add(case)
     session.flush()
-    audit.record(session, actor, "case.create", "case", case.id, data.keys(), version=case.version)
+    audit.record(
+        session,
+        actor,
+        "case.create",
+        "case",
+        case.id,
+        data.keys(),
+        version=case.version,
+        changes=field_changes({}, data),
+    )
     if data.get("arrested_on"):
         change_status(session, actor, case, Status.DETAINED, data["arrested_on"], audit_event=False)
     if status is not None and not (case.history and case.status == Status(status)):
@@ -212,19 +100,28 @@ def update_case(
         )
     data = clean_case_fields(fields, partial=True)
     if "reference" in data and data["reference"] != case.reference:
-        clash = session.scalar(select(Case.id).where(Case.reference == data["reference"]))
-        if clash is not None:
-            raise ValidationError(
-                "A case with this reference exists.", {"reference": "This reference is in use."}
-            )
+        clash = case_by_reference(session, data["reference"])
+        if clash is not None and clash.id != case.id:
+            raise ValidationError("A case with this reference exists.", {"reference": IN_USE})
     changed = [name for name, value in data.items() if getattr(case, name) != value]
     if not changed:
         return []
+    before = {name: getattr(case, name) for name in changed}
     for name in changed:
         setattr(case, name, data[name])
+    settle_slug(session, case)
     case.updated_at = utcnow()
     flush_edit(session, case, "Someone else saved this case after you opened it.")
-    audit.record(session, actor, "case.update", "case", case.id, changed, version=case.version)
+    audit.record(
+        session,
+        actor,
+        "case.update",
+        "case",
+        case.id,
+        changed,
+        version=case.version,
+        changes=field_changes(before, {name: data[name] for name in changed}),
+    )
     return changed
 
 
@@ -274,11 +171,26 @@ def change_status(
         raise ValidationError(
             f"'{precision}' is not a precision.", {"precision": "Use day, month or year."}
         ) from None
-    source_url = source_url.strip()
-    if source_url and not re.match(r"^https?://\S+$", source_url):
-        raise ValidationError(
-            "The source must be a web address.", {"source_url": "Use an http(s):// address."}
-        )
+    texts: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for name, value, multiline in (
+        ("note", note, True),
+        ("public_note", public_note, True),
+        ("source_url", source_url, False),
+    ):
+        try:
+            texts[name] = clean_line(value, multiline=multiline)
+        except ValueError as exc:
+            problems[name] = str(exc)
+    if texts.get("source_url") and not is_web_address(texts["source_url"]):
+        problems["source_url"] = "Use an http(s):// address."
+    try:
+        check_not_future(when.value)
+    except ValueError as exc:
+        problems["effective_on"] = str(exc)
+    if problems:
+        first = next(iter(problems))
+        raise ValidationError(f"{first}: {problems[first]}", problems)
     # Lock the case row so concurrent changes queue up (PostgreSQL); SQLite's write
     # transactions already begin IMMEDIATE.
     session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
@@ -297,9 +209,9 @@ def change_status(
         release_kind=kind.value if kind else None,
         recorded_by_id=actor.id if actor else None,
         recorded_at=utcnow(),
-        note=note.strip(),
-        public_note=public_note.strip(),
-        source_url=source_url,
+        note=texts["note"],
+        public_note=texts["public_note"],
+        source_url=texts["source_url"],
     )
     session.add(change)
     newest = max([*history, change], key=lambda c: (c.effective_on, c.id or 1 << 62))

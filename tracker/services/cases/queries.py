@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import Case, StatusChange
 
 
 def case_id_by_reference(session: Session, reference: str) -> int | None:
-    """The id of the case with this reference, if there is one."""
-    return session.scalar(select(Case.id).where(Case.reference == reference))
+    """The id of the case with this reference, whatever its letter case (IMP-1 is imp-1)."""
+    return session.scalar(select(Case.id).where(func.lower(Case.reference) == reference.lower()))
 
 
 def history_of(session: Session, case_id: int, *, newest_first: bool) -> Sequence[StatusChange]:

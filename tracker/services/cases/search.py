@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, and_, column, func, select, text
 from sqlalchemy.orm import Session
 
+from tracker.domain.text import without_controls
 from tracker.models import Case
 from tracker.services.pagination import MAX_PAGE, Page, paginate
 
@@ -52,8 +53,11 @@ class CaseQuery:
         """The same query with unknown values dropped and the page kept in range."""
         return replace(
             self,
-            q=self.q.strip()[:200],
-            country=self.country.strip().upper()[:2],
+            # A search box removes what the text rule refuses (NUL would be a 500 on PostgreSQL).
+            q=without_controls(self.q).strip()[:200],
+            status=without_controls(self.status),
+            category=without_controls(self.category),
+            country=without_controls(self.country).strip().upper()[:2],
             public=self.public if self.public in ("yes", "no") else "",
             assigned=self.assigned if self.assigned == "none" or self.assigned.isdigit() else "",
             sort=self.sort if self.sort in SORTS else DEFAULT_SORT,

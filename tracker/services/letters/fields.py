@@ -7,10 +7,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import pycountry
-
 from tracker.domain.dates import parse_iso_date
 from tracker.domain.errors import ValidationError
+from tracker.domain.values import is_country_code
 
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -114,7 +113,7 @@ def clean_date(name: str, value: Any, errors: dict[str, str]) -> dt.date | None:
 def clean_country(value: Any, errors: dict[str, str]) -> str:
     """An upper-case ISO 3166-1 alpha-2 code, or an error."""
     code = str(value or "").strip().upper()
-    if code and pycountry.countries.get(alpha_2=code) is None:
+    if code and not is_country_code(code):
         errors["country"] = f"'{value}' is not an ISO 3166-1 alpha-2 country code."
     return code
 

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from tracker.domain.values import country_name
 from tracker.models import Addressee, Appeal, Campaign, Case, StatusChange, appeal_copies
-from tracker.services.cases.editing import country_name
 from tracker.services.publishing.objects import (
     PublicAddressee,
     PublicAppeal,

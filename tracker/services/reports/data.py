@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.dates import format_partial_date
 from tracker.domain.report import PersonEntry, ReleaseReport, duration_words
+from tracker.domain.text import neutralise_formula
+from tracker.domain.values import country_name
 from tracker.domain.vocabulary import Category, ReleaseKind, Status
-from tracker.services.cases.editing import country_name
 from tracker.services.reports.releases import SECTIONS, release_report, section_counts
 
 MONTHS = (
@@ -137,8 +138,8 @@ def report_to_dict(report: ReleaseReport) -> dict[str, Any]:
 
 def _csv_cell(value: Any) -> Any:
     # A cell starting with = + - @ is a formula to a spreadsheet: make it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        return neutralise_formula(value)
     return "" if value is None else value
 
 

@@ -145,16 +145,21 @@ def year_span(session: Session) -> tuple[int, int] | None:
     ).one()
     if first is None or last is None:
         return None
-    return first.year, last.year
+    this_year = dt.datetime.now(dt.UTC).year
+    return min(first.year, this_year), min(last.year, this_year)
 
 
 def year_index(session: Session) -> list[dict[str, Any]]:
     """Counts of every year that has any status change, newest first."""
     year = extract("year", StatusChange.effective_on)
-    years = {int(y) for y in session.scalars(select(year).distinct()) if y is not None}
+    # A future year is never listed, whatever a record says (dates after today are refused).
+    this_year = dt.datetime.now(dt.UTC).year
+    years = {
+        int(y) for y in session.scalars(select(year).distinct()) if y is not None and y <= this_year
+    }
     events = session.execute(
         select(StatusChange.case_id, year, StatusChange.to_status)
-        .where(StatusChange.to_status.in_(SECTIONS))
+        .where(StatusChange.to_status.in_(SECTIONS), year <= this_year)
         .distinct()
     )
     counts = yearly_counts((case_id, int(y), status) for case_id, y, status in events)

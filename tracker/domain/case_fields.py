@@ -1,0 +1,179 @@
+"""Each case field declared once: the form, the API schemas, the CSV columns, the export, the
+demo loader, the service's checks and the privacy list all follow from CASE_FIELDS.
+
+Adding a field: one CaseField here, a migration for its column, and the templates that show
+it. Labels are plain English msgids (a later pass wraps them in gettext).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tracker.domain.vocabulary import Category, ConsentGiver
+
+
+class Kind(StrEnum):
+    """What a field holds, which decides how it is checked, typed and shown in a form."""
+
+    REFERENCE = "reference"  # the natural key: letters, digits, '.', '_', '-'
+    LINE = "line"  # one line of text
+    TEXT = "text"  # text of several lines (newlines and tabs kept)
+    COUNTRY = "country"  # ISO 3166-1 alpha-2 code
+    CHOICE = "choice"  # one of `choices`
+    BOOL = "bool"
+    DATE = "date"  # a past date (never after today)
+    USER = "user"  # a staff user's id
+
+
+class Privacy(StrEnum):
+    """Who may see a field's value."""
+
+    PUBLIC = "public"  # shown on public pages once the case is publishable
+    STAFF = "staff"  # staff only, but not secret (consents, assignment): audited with values
+    PRIVATE = "private"  # never leaves the staff side; audited as "changed", never by value
+
+
+@dataclass(frozen=True, slots=True)
+class CaseField:
+    """One editable field of a case."""
+
+    name: str
+    kind: Kind
+    label: str
+    privacy: Privacy = Privacy.PUBLIC
+    required: bool = False
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    csv: bool = False  # a column of cases.csv (DESIGN.md section 4) and of the export
+    api: bool = True  # read and written through the JSON API
+    description: str = ""
+
+    @property
+    def is_private(self) -> bool:
+        """True for a field whose value never reaches a public output or the audit log."""
+        return self.privacy is Privacy.PRIVATE
+
+
+_CATEGORIES = tuple(c.value for c in Category)
+_GIVERS = tuple(g.value for g in ConsentGiver)
+
+CASE_FIELDS: tuple[CaseField, ...] = (
+    CaseField(
+        "reference",
+        Kind.REFERENCE,
+        "Reference",
+        required=True,
+        max_length=64,
+        csv=True,
+        description="The organisation's key for the case",
+    ),
+    CaseField("full_name", Kind.LINE, "Full name", required=True, max_length=200, csv=True),
+    CaseField("name_native", Kind.LINE, "Name in native script", max_length=200, csv=True),
+    CaseField("country", Kind.COUNTRY, "Country", required=True, csv=True),
+    CaseField("category", Kind.CHOICE, "Category", required=True, choices=_CATEGORIES, csv=True),
+    CaseField("profession", Kind.LINE, "Profession", max_length=300, csv=True),
+    CaseField("arrested_on", Kind.DATE, "Arrested on", csv=True),
+    CaseField("place_of_detention", Kind.LINE, "Place of detention", max_length=300),
+    CaseField("charges", Kind.TEXT, "Charges"),
+    CaseField("sentence", Kind.TEXT, "Sentence"),
+    CaseField("summary", Kind.TEXT, "Summary", csv=True),
+    CaseField(
+        "assigned_to_id",
+        Kind.USER,
+        "Assigned caseworker",
+        privacy=Privacy.STAFF,
+        api=False,
+    ),
+    CaseField(
+        "is_public",
+        Kind.BOOL,
+        "Show on the public site",
+        privacy=Privacy.STAFF,
+        csv=True,
+        description="Shown to the public with consent",
+    ),
+    CaseField(
+        "consent_publicity",
+        Kind.BOOL,
+        "Publicity consent recorded",
+        privacy=Privacy.STAFF,
+        csv=True,
+    ),
+    CaseField(
+        "consent_publicity_by",
+        Kind.CHOICE,
+        "Publicity consent given by",
+        privacy=Privacy.STAFF,
+        choices=_GIVERS,
+        api=False,
+    ),
+    CaseField(
+        "consent_publicity_on",
+        Kind.DATE,
+        "Publicity consent date",
+        privacy=Privacy.STAFF,
+        api=False,
+    ),
+    CaseField("consent_photo", Kind.BOOL, "Photo consent recorded", privacy=Privacy.STAFF),
+    CaseField(
+        "consent_photo_by",
+        Kind.CHOICE,
+        "Photo consent given by",
+        privacy=Privacy.STAFF,
+        choices=_GIVERS,
+        api=False,
+    ),
+    CaseField(
+        "consent_photo_on", Kind.DATE, "Photo consent date", privacy=Privacy.STAFF, api=False
+    ),
+    CaseField(
+        "consent_detention_address",
+        Kind.BOOL,
+        "Detention address may go on solidarity mail",
+        privacy=Privacy.STAFF,
+        api=False,
+    ),
+    CaseField("internal_notes", Kind.TEXT, "Internal notes", privacy=Privacy.PRIVATE),
+    CaseField("health_notes", Kind.TEXT, "Health and risk notes", privacy=Privacy.PRIVATE),
+    CaseField("family_contacts", Kind.TEXT, "Family contacts", privacy=Privacy.PRIVATE),
+    CaseField("lawyer_contact", Kind.TEXT, "Lawyer contact", privacy=Privacy.PRIVATE),
+    CaseField("detention_address", Kind.TEXT, "Detention address", privacy=Privacy.PRIVATE),
+)
+
+# cases.csv carries the status columns (history, not fields) after this field (DESIGN.md 4).
+CSV_STATUS_AFTER = "arrested_on"
+CSV_STATUS_COLUMNS = ("status", "status_on", "release_kind")
+
+
+def case_fields() -> tuple[CaseField, ...]:
+    """The declaration as it is now (read at call time, so a test can add a field)."""
+    return CASE_FIELDS
+
+
+def field_named(name: str) -> CaseField:
+    """The declaration of one field; KeyError when there is none."""
+    for f in case_fields():
+        if f.name == name:
+            return f
+    raise KeyError(name)
+
+
+def private_field_names() -> tuple[str, ...]:
+    """Fields that must never reach a public page, PDF, feed or anonymous API answer."""
+    return tuple(f.name for f in case_fields() if f.is_private)
+
+
+def csv_fields() -> tuple[CaseField, ...]:
+    """The fields that are columns of cases.csv, in the file's order."""
+    return tuple(f for f in case_fields() if f.csv)
+
+
+def csv_columns() -> tuple[str, ...]:
+    """The header of cases.csv: the CSV fields with the status columns in their place."""
+    columns: list[str] = []
+    for f in csv_fields():
+        columns.append(f.name)
+        if f.name == CSV_STATUS_AFTER:
+            columns.extend(CSV_STATUS_COLUMNS)
+    return tuple(columns)

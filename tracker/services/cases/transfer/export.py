@@ -1,0 +1,141 @@
+"""Export every case with its history as a CSV pair or one JSON document; both import back."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.domain.case_fields import csv_columns, csv_fields
+from tracker.domain.text import neutralise_formula
+from tracker.domain.vocabulary import Status
+from tracker.models import Case, StatusChange
+from tracker.services.cases.transfer.history import CHUNK, EVENT_KEY
+from tracker.services.cases.transfer.read import EVENT_COLUMNS
+from tracker.services.cases.transfer.write import Progress
+
+
+def events_path_for(path: str | os.PathLike[str]) -> Path:
+    """Where `export -o cases.csv` writes the events: `cases-events.csv` beside it."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}-events{p.suffix or '.csv'}")
+
+
+def _text(value: Any) -> Any:
+    """A value as the import reads it (booleans stay booleans, for JSON)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _export_rows(session: Session) -> Iterator[tuple[dict[str, Any], list[dict[str, str]]]]:
+    """Every case as cases.csv columns, with its history as events.csv columns."""
+    names = [f.name for f in csv_fields()]
+    case_query = (
+        select(Case.id, *[getattr(Case, n) for n in names], Case.status, Case.status_since)
+        .order_by(Case.id)
+        .execution_options(yield_per=5000)
+    )
+    event_query = (
+        select(StatusChange.case_id, *[getattr(StatusChange, k) for k in EVENT_KEY])
+        .order_by(StatusChange.case_id, StatusChange.effective_on, StatusChange.id)
+        .execution_options(yield_per=5000)
+    )
+    # Two ordered streams merged by case id: two queries in all, whatever the number of cases.
+    events = iter(session.execute(event_query))
+    pending = next(events, None)
+    for c in session.execute(case_query).all():
+        history: list[dict[str, str]] = []
+        while pending is not None and pending[0] < c.id:
+            pending = next(events, None)
+        while pending is not None and pending[0] == c.id:
+            _, status, effective_on, precision, kind, public_note, source_url = pending
+            history.append(
+                {
+                    "reference": c.reference,
+                    "status": status,
+                    "effective_on": effective_on.isoformat(),
+                    "precision": precision,
+                    "release_kind": kind or "",
+                    "public_note": public_note,
+                    "source_url": source_url,
+                }
+            )
+            pending = next(events, None)
+        last_kind = history[-1]["release_kind"] if history else ""
+        case = {n: _text(getattr(c, n)) for n in names}
+        case["status"] = c.status
+        case["status_on"] = _text(c.status_since)
+        case["release_kind"] = last_kind if c.status == Status.RELEASED.value else ""
+        yield case, history
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise_formula(str(value))
+
+
+def export_cases(
+    session: Session,
+    fmt: str,
+    out: IO[str],
+    events_out: IO[str] | None = None,
+    *,
+    progress: Progress | None = None,
+) -> int:
+    """Write every case with its history; csv needs `events_out`. Returns the number of cases.
+
+    Private notes are not exported: the file holds what the import contract (DESIGN.md 4)
+    carries. CSV cells a spreadsheet would run as formulas (= + - @) are quoted with "'",
+    which the import takes off again.
+    """
+    total = session.scalar(select(func.count()).select_from(Case)) or 0
+    count = 0
+    if fmt == "csv":
+        if events_out is None:
+            raise ValueError("a CSV export needs a second stream for the events")
+        columns = csv_columns()
+        cases_writer = csv.writer(out, lineterminator="\n")
+        events_writer = csv.writer(events_out, lineterminator="\n")
+        cases_writer.writerow(columns)
+        events_writer.writerow(EVENT_COLUMNS)
+        for case, history in _export_rows(session):
+            cases_writer.writerow([_csv_cell(case[c]) for c in columns])
+            events_writer.writerows([_csv_cell(e[c]) for c in EVENT_COLUMNS] for e in history)
+            count += 1
+            if progress is not None and count % CHUNK == 0:
+                progress("export", count, total)
+    elif fmt == "json":
+        # One case per line: the document stays diffable and streams without building it whole.
+        out.write('{"format": "tracker-cases", "version": 1, "cases": [\n')
+        for case, history in _export_rows(session):
+            item: dict[str, Any] = dict(case)
+            item["history"] = [{k: v for k, v in e.items() if k != "reference"} for e in history]
+            out.write(("," if count else "") + json.dumps(item, ensure_ascii=False) + "\n")
+            count += 1
+            if progress is not None and count % CHUNK == 0:
+                progress("export", count, total)
+        out.write("]}\n")
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    if progress is not None:
+        progress("export", count, total)
+    return count
+
+
+def export_to_strings(session: Session, fmt: str) -> tuple[str, str | None]:
+    """The export as text (for tests and small data sets): (cases or document, events)."""
+    out, events = io.StringIO(), io.StringIO() if fmt == "csv" else None
+    export_cases(session, fmt, out, events)
+    return out.getvalue(), events.getvalue() if events is not None else None

@@ -1,0 +1,170 @@
+"""Plan each imported case's history: build it, check it by the workflow rules, and compare it
+with what the database holds (history is append-only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.domain.case_fields import csv_fields
+from tracker.domain.errors import TrackerError, ValidationError
+from tracker.domain.transitions import ProposedChange, check_change
+from tracker.domain.vocabulary import ReleaseKind, Status
+from tracker.models import Case, StatusChange
+from tracker.services.cases.transfer.read import Problems
+from tracker.services.cases.transfer.rows import Event, Row
+
+# What makes two history entries the same event when an import is compared with the database.
+EVENT_KEY = ("to_status", "effective_on", "precision", "release_kind", "public_note", "source_url")
+CHUNK = 500
+
+
+@dataclass
+class Existing:
+    """A case of the file that the database already holds, with its history."""
+
+    id: int
+    slug: str
+    fields: dict[str, Any]
+    history: list[tuple[Any, ...]]
+    current: str | None
+    latest: dt.date | None
+
+
+@dataclass
+class Plan:
+    """What to do with one row: create it (no `old`) or update it, appending `events`."""
+
+    row: Row
+    old: Existing | None
+    events: list[Event]
+
+
+def imported_field_names() -> list[str]:
+    """The case fields an import sets (the CSV fields but the reference)."""
+    return [f.name for f in csv_fields() if f.name != "reference"]
+
+
+def plan_case(file: str, row: Row, old: Existing | None, problems: Problems) -> Plan | None:
+    """The changes to append for one row; None (with the problem reported) when refused."""
+    if row.has_event_rows:
+        if not check_history(row.events, problems):
+            return None
+        appended = appended_events(row, old, problems)
+        return None if appended is None else Plan(row, old, appended)
+    history = history_from_row(file, row, problems)
+    if old is None:
+        return Plan(row, old, history) if check_history(history, problems) else None
+    appended = [e for e in history[-1:] if e.to_status != old.current]
+    if not check_history(appended, problems, old.current, old.latest):
+        return None
+    return Plan(row, old, appended)
+
+
+def history_from_row(file: str, row: Row, problems: Problems) -> list[Event]:
+    """Without events: detained on arrested_on (when given), then status on status_on."""
+    events: list[Event] = []
+    arrested_on = row.fields.get("arrested_on")
+    if arrested_on is not None:
+        events.append(Event(row.line, file, Status.DETAINED.value, arrested_on, "day", None))
+    if row.status is None:
+        if not events:
+            problems.add(file, row.line, "status is required")
+        return events
+    if events and row.status == Status.DETAINED.value:
+        return events
+    if row.status_on is None:
+        problems.add(file, row.line, f"status_on is required with status {row.status}")
+        return events
+    events.append(Event(row.line, file, row.status, row.status_on, "day", row.release_kind))
+    return events
+
+
+def check_history(
+    events: Iterable[Event],
+    problems: Problems,
+    current: str | None = None,
+    latest: dt.date | None = None,
+) -> bool:
+    """Check each change against the one before with the workflow rules; True when all pass."""
+    for event in events:
+        kind = ReleaseKind(event.release_kind) if event.release_kind else None
+        try:
+            check_change(
+                current, latest, ProposedChange(Status(event.to_status), event.effective_on, kind)
+            )
+        except TrackerError as exc:
+            problems.add(event.file, event.line, _transition_message(exc, event))
+            return False
+        current, latest = event.to_status, event.effective_on
+    return True
+
+
+def _transition_message(exc: TrackerError, event: Event) -> str:
+    if isinstance(exc, ValidationError) and "release_kind" in exc.field_errors:
+        if event.release_kind is None:
+            return "release_kind is required with status released"
+        return f"release_kind '{event.release_kind}' is only for status released"
+    if isinstance(exc, ValidationError) and "effective_on" in exc.field_errors:
+        return f"{event.effective_on.isoformat()}: {exc.message}"
+    return f"refused transition: {exc.message}"
+
+
+def appended_events(row: Row, old: Existing | None, problems: Problems) -> list[Event] | None:
+    """The events of the file beyond the recorded history; None when the two disagree."""
+    if old is None:
+        return row.events
+    for i, recorded in enumerate(old.history):
+        if i >= len(row.events):
+            problems.add(
+                row.events[-1].file,
+                row.events[-1].line,
+                f"the history of {row.reference} in the file is shorter than the recorded one "
+                f"({len(old.history)} changes); history is append-only",
+            )
+            return None
+        if row.events[i].key() != recorded:
+            problems.add(
+                row.events[i].file,
+                row.events[i].line,
+                f"differs from change {i + 1} recorded for {row.reference} "
+                f"({recorded[0]} on {recorded[1].isoformat()}); history is append-only",
+            )
+            return None
+    return row.events[len(old.history) :]
+
+
+def load_existing(session: Session, references: list[str]) -> dict[str, Existing]:
+    """The cases of the file already in the database, keyed by lower-case reference (IMP-1 and
+    imp-1 are one case), with their histories, in a few queries."""
+    names = imported_field_names()
+    found: dict[str, Existing] = {}
+    by_id: dict[int, Existing] = {}
+    columns = [getattr(Case, name) for name in names]
+    lowered = [r.lower() for r in references]
+    for start in range(0, len(lowered), CHUNK):
+        chunk = lowered[start : start + CHUNK]
+        query = select(Case.id, Case.reference, Case.slug, *columns).where(
+            func.lower(Case.reference).in_(chunk)
+        )
+        for r in session.execute(query):
+            item = Existing(r.id, r.slug, {n: getattr(r, n) for n in names}, [], None, None)
+            found[r.reference.lower()] = by_id[r.id] = item
+    ids = list(by_id)
+    for start in range(0, len(ids), CHUNK):
+        chunk_ids = ids[start : start + CHUNK]
+        history = (
+            select(StatusChange.case_id, *[getattr(StatusChange, k) for k in EVENT_KEY])
+            .where(StatusChange.case_id.in_(chunk_ids))
+            .order_by(StatusChange.case_id, StatusChange.effective_on, StatusChange.id)
+        )
+        for r in session.execute(history):
+            item = by_id[r[0]]
+            item.history.append(tuple(r[1:]))
+            item.current, item.latest = r[1], r[2]
+    return found

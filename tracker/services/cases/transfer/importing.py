@@ -1,0 +1,119 @@
+"""import_cases: read and check every row of an import, plan each case, then write; all or
+nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from tracker.domain.case_fields import csv_columns
+from tracker.models import User
+from tracker.services.cases.transfer.history import Plan, load_existing, plan_case
+from tracker.services.cases.transfer.read import (
+    EVENT_COLUMNS,
+    Problems,
+    Record,
+    Source,
+    name_of,
+    read_csv,
+    read_json,
+)
+from tracker.services.cases.transfer.rows import Row, parse_case, parse_event
+from tracker.services.cases.transfer.write import (
+    ImportResult,
+    Progress,
+    write_plans,
+)
+
+CHUNK = 500
+
+
+def import_cases(
+    session: Session,
+    actor: User | None,
+    cases_source: Source,
+    events_source: Source | None = None,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check every row, then create or update cases and their histories; all or nothing.
+
+    Raises ImportFailed listing every bad row before anything is written. A case whose row
+    matches the database is left alone (no history, version or audit change). Without events,
+    a changed status/status_on appends one change; with events, the recorded history must be
+    the start of the file's history (history is append-only) and the rest is appended.
+    A `.json` source is an export document; its "line" numbers are case numbers. References
+    that differ only in letter case (IMP-1, imp-1) name the same case.
+    """
+    problems = Problems()
+    cases_file = name_of(cases_source)
+    events_file: str | None = None
+    event_records: list[Record] = []
+    if cases_file.endswith(".json"):
+        case_records, event_records = read_json(cases_source, problems)
+        events_file = cases_file
+    else:
+        case_records = list(read_csv(cases_source, csv_columns(), problems))
+        if events_source is not None:
+            events_file = name_of(events_source)
+            event_records = list(read_csv(events_source, EVENT_COLUMNS, problems))
+
+    rows = _check_cases(cases_file, case_records, problems, progress)
+    if events_file is not None:
+        known = {raw["reference"].strip().lower() for _, raw in case_records}
+        _check_events(events_file, event_records, rows, known, problems)
+
+    existing = load_existing(session, [row.reference for row in rows.values()])
+    plans: list[Plan] = []
+    for key, row in rows.items():
+        plan = plan_case(cases_file, row, existing.get(key), problems)
+        if plan is not None:
+            plans.append(plan)
+    if progress is not None:
+        progress("check", len(case_records), len(case_records))
+    problems.raise_if_any()
+    return write_plans(session, actor, plans, dry_run, progress)
+
+
+def _check_cases(
+    file: str, records: list[Record], problems: Problems, progress: Progress | None
+) -> dict[str, Row]:
+    """The good rows keyed by lower-case reference; a second row for a reference is refused."""
+    rows: dict[str, Row] = {}
+    first_line: dict[str, int] = {}
+    for i, (line, raw) in enumerate(records, start=1):
+        reference = raw["reference"].strip()
+        key = reference.lower()
+        if reference and key in first_line:
+            problems.add(
+                file, line, f"duplicate reference {reference} (first on line {first_line[key]})"
+            )
+            continue
+        if reference:
+            first_line[key] = line
+        row = parse_case(file, line, raw, problems)
+        if row is not None:
+            rows[key] = row
+        if progress is not None and i % CHUNK == 0:
+            progress("check", i, len(records))
+    return rows
+
+
+def _check_events(
+    file: str, records: list[Record], rows: dict[str, Row], known: set[str], problems: Problems
+) -> None:
+    """Attach each event row to its case; a case with a bad event is dropped from the plan."""
+    for line, raw in records:
+        reference = raw["reference"].strip()
+        key = reference.lower()
+        if key not in known:
+            problems.add(file, line, f"unknown reference '{reference}' (not in cases)")
+            continue
+        event = parse_event(file, line, raw, problems)
+        target = rows.get(key)
+        if target is not None:
+            target.has_event_rows = True
+            if event is not None:
+                target.events.append(event)
+            else:
+                rows.pop(key)  # a bad event: the case's history cannot be checked

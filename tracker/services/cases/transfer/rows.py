@@ -1,0 +1,146 @@
+"""Check the rows of an import one by one, by the case field declaration and the vocabulary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.domain.case_fields import csv_fields
+from tracker.domain.dates import PartialDate, parse_iso_date
+from tracker.domain.values import is_web_address
+from tracker.domain.vocabulary import Precision, ReleaseKind, Status
+from tracker.services.cases.fields import check_not_future, clean_line, clean_value
+from tracker.services.cases.transfer.read import Problems
+
+STATUSES = frozenset(s.value for s in Status)
+RELEASE_KINDS = frozenset(k.value for k in ReleaseKind)
+PRECISIONS = frozenset(p.value for p in Precision)
+
+
+@dataclass
+class Event:
+    """One status change of an import, with where it came from."""
+
+    line: int
+    file: str
+    to_status: str
+    effective_on: dt.date
+    precision: str
+    release_kind: str | None
+    public_note: str = ""
+    source_url: str = ""
+
+    def key(self) -> tuple[Any, ...]:
+        """What makes two history entries the same event (see history.EVENT_KEY)."""
+        return (
+            self.to_status,
+            self.effective_on,
+            self.precision,
+            self.release_kind,
+            self.public_note,
+            self.source_url,
+        )
+
+
+@dataclass
+class Row:
+    """One checked cases.csv row: the reference, the case fields and the status columns."""
+
+    line: int
+    reference: str
+    fields: dict[str, Any]
+    status: str | None
+    status_on: dt.date | None
+    release_kind: str | None
+    events: list[Event] = field(default_factory=list)
+    has_event_rows: bool = False
+
+
+def parse_case(file: str, line: int, raw: dict[str, str], problems: Problems) -> Row | None:
+    """Check one cases.csv row; report every problem in it."""
+    before = len(problems.items)
+
+    def bad(message: str) -> None:
+        problems.add(file, line, message)
+
+    values: dict[str, Any] = {}
+    for spec in csv_fields():
+        try:
+            value = clean_value(spec, raw[spec.name])
+        except ValueError as exc:
+            bad(f"{spec.name}: {exc}")
+            continue
+        if spec.required and not value:
+            bad(f"{spec.name} is required")
+        values[spec.name] = value
+    status = raw["status"].strip() or None
+    if status is not None and status not in STATUSES:
+        bad(f"unknown status '{status}'")
+    status_on = _date(raw, "status_on", bad)
+    release_kind = _release_kind(raw, bad)
+    if len(problems.items) > before:
+        return None
+    reference = values.pop("reference")
+    return Row(line, reference, values, status, status_on, release_kind)
+
+
+def parse_event(file: str, line: int, raw: dict[str, str], problems: Problems) -> Event | None:
+    """Check one events.csv row on its own (its place in the history is checked later)."""
+    before = len(problems.items)
+
+    def bad(message: str) -> None:
+        problems.add(file, line, message)
+
+    status = raw["status"].strip()
+    if not status:
+        bad("status is required")
+    elif status not in STATUSES:
+        bad(f"unknown status '{status}'")
+    effective_on = _date(raw, "effective_on", bad)
+    if effective_on is None and raw["effective_on"].strip() == "":
+        bad("effective_on is required")
+    precision = raw["precision"].strip() or Precision.DAY.value
+    if precision not in PRECISIONS:
+        bad(f"unknown precision '{precision}' (use day, month or year)")
+    release_kind = _release_kind(raw, bad)
+    texts: dict[str, str] = {}
+    for name in ("public_note", "source_url"):
+        try:
+            texts[name] = clean_line(raw[name], multiline=name == "public_note")
+        except ValueError as exc:
+            bad(f"{name}: {exc}")
+    if texts.get("source_url") and not is_web_address(texts["source_url"]):
+        bad("source_url: use an http(s):// address")
+    if len(problems.items) > before or effective_on is None:
+        return None
+    when = PartialDate.of(effective_on, precision)
+    return Event(
+        line,
+        file,
+        status,
+        when.value,
+        when.precision.value,
+        release_kind,
+        texts["public_note"],
+        texts["source_url"],
+    )
+
+
+def _release_kind(raw: dict[str, str], bad: Callable[[str], None]) -> str | None:
+    release_kind = raw["release_kind"].strip() or None
+    if release_kind is not None and release_kind not in RELEASE_KINDS:
+        bad(f"unknown release kind '{release_kind}'")
+    return release_kind
+
+
+def _date(raw: dict[str, str], name: str, bad: Callable[[str], None]) -> dt.date | None:
+    text = raw[name].strip()
+    if not text:
+        return None
+    try:
+        return check_not_future(parse_iso_date(text))
+    except ValueError as exc:
+        bad(f"{name}: {exc}")
+        return None
