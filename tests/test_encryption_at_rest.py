@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gc
 import os
 import shutil
 import stat
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,11 @@ def own_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     instance = tmp_path / "instance"
     instance.mkdir()
     yield instance
+    # The apps a test starts here hold pooled connections until collected: collect them now,
+    # inside this test, rather than in whichever later test the collector happens to run.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
     monkeypatch.delenv(ENV_VAR, raising=False)
     if before is not None:
         keyring.configure(before)
