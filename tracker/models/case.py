@@ -7,11 +7,8 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-<<<<<<< HEAD
-from tracker.domain.case_fields import private_field_names
-=======
 from tracker.crypto import EncryptedText
->>>>>>> a997b7a (Encryption at rest: private case fields and private status notes stored as AES-GCM (EncryptedText), data key from TRACKER_DATA_KEY or instance/data_key (0600), migration encrypting existing rows, tracker keys new|rotate (crash-safe via data_key.new), clear errors for a missing or wrong key; tests read the raw SQLite file, WAL and pg_dump)
+from tracker.domain.case_fields import private_field_names
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.user import User
 
