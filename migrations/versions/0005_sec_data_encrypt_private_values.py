@@ -1,7 +1,7 @@
 """encrypt private values at rest: private case fields and private status notes
 
 Revision ID: sec_data_0004
-Revises: 0004_jobs
+Revises: 0004_house_fields
 Create Date: 2026-12-02 11:00:00
 
 No schema change: the columns stay TEXT and now hold `enc1:KID:TOKEN` (tracker.crypto).
@@ -15,7 +15,7 @@ from tracker.crypto import keyring
 
 
 revision = 'sec_data_0004'
-down_revision = '0004_jobs'
+down_revision = '0004_house_fields'
 branch_labels = None
 depends_on = None
 
