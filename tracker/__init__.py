@@ -6,10 +6,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, render_template
 
 from tracker import unit_of_work
 from tracker.config import default_instance_path, defaults, load_secret_key
+from tracker.crypto import DataKeyError, keyring
 from tracker.database import configure_engine
 from tracker.extensions import csrf, db, login_manager
 from tracker.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
@@ -33,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    keyring.configure(app.instance_path)
 
     if "PASSWORD_HASH_PARAMETERS" in app.config:
         passwords.use_parameters(app.config["PASSWORD_HASH_PARAMETERS"])
@@ -60,6 +62,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from tracker.web import register_web
 
     register_web(app)
+
+    @app.errorhandler(DataKeyError)
+    def _data_key_problem(error: DataKeyError) -> tuple[str, int]:
+        # Private values cannot be read or written without the right key: say which and why.
+        db.session.rollback()
+        return render_template("data_key_error.html", message=error.message), 500
+
     init_api(app)
     unit_of_work.init_app(app)  # last: its commit runs before the other after_request hooks
     return app

@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup
 from flask_migrate.cli import db as db_group
 
 from tracker import create_app
+from tracker.crypto import DataKeyError
 from tracker.database import set_write_intent
 from tracker.domain.errors import TrackerError, ValidationError
 from tracker.domain.vocabulary import Role
@@ -18,10 +19,25 @@ from tracker.unit_of_work import command
 
 
 def _create_app() -> object:
-    return create_app()
+    try:
+        return create_app()
+    except DataKeyError as exc:  # a malformed TRACKER_DATA_KEY: say so, no traceback
+        fail(exc.message)
+        raise
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class TrackerGroup(FlaskGroup):
+    """Flask's group, with a data-key problem told in one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except DataKeyError as exc:
+            fail(exc.message)
+            raise
+
+
+@click.group(cls=TrackerGroup, create_app=_create_app, add_version_option=False)
 def cli() -> None:
     """Prisoner case tracker."""
     # A command is one unit of work that may write: its transactions begin IMMEDIATE on SQLite.
@@ -87,6 +103,7 @@ from tracker.commands import (  # noqa: E402
     cases,
     demo,
     doctor,
+    keys,
     letters,
     reminders,
     reports,
@@ -101,6 +118,7 @@ cli.add_command(letters.letters)
 cli.add_command(reminders.reminders)
 cli.add_command(doctor.doctor)
 cli.add_command(worker_command)
+cli.add_command(keys.keys_group)
 db_group.add_command(backup.backup_command)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, default_exceptions
 from werkzeug.routing import RequestRedirect
 
+from tracker.crypto import DataKeyError
 from tracker.domain.errors import InvalidTransition, StaleEdit, TrackerError, ValidationError
 from tracker.domain.errors import NotFound as RecordNotFound
 
@@ -122,6 +123,8 @@ def _from_tracker_error(error: TrackerError) -> Response:
         )
     if isinstance(error, RecordNotFound):
         return error_response(404, error.message)
+    if isinstance(error, DataKeyError):
+        return error_response(500, error.message)
     return error_response(422, error.message)
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from tracker.crypto import EncryptedText
 from tracker.domain.case_fields import private_field_names
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.user import User
@@ -39,12 +40,12 @@ class Case(Base):
     sentence: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
 
-    # Private: staff only.
-    internal_notes: Mapped[str] = mapped_column(Text, default="")
-    health_notes: Mapped[str] = mapped_column(Text, default="")
-    family_contacts: Mapped[str] = mapped_column(Text, default="")
-    lawyer_contact: Mapped[str] = mapped_column(Text, default="")
-    detention_address: Mapped[str] = mapped_column(Text, default="")
+    # Private: staff only, stored encrypted (tracker.crypto).
+    internal_notes: Mapped[str] = mapped_column(EncryptedText, default="")
+    health_notes: Mapped[str] = mapped_column(EncryptedText, default="")
+    family_contacts: Mapped[str] = mapped_column(EncryptedText, default="")
+    lawyer_contact: Mapped[str] = mapped_column(EncryptedText, default="")
+    detention_address: Mapped[str] = mapped_column(EncryptedText, default="")
     # The detention address may go on solidarity mail only with this consent.
     consent_detention_address: Mapped[bool] = mapped_column(default=False)
 
@@ -111,7 +112,7 @@ class StatusChange(Base):
     release_kind: Mapped[str | None] = mapped_column(String(20))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    note: Mapped[str] = mapped_column(Text, default="")  # internal
+    note: Mapped[str] = mapped_column(EncryptedText, default="")  # internal
     public_note: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str] = mapped_column(String(2000), default="")
 

@@ -1,0 +1,384 @@
+"""Encryption at rest: no planted private value in the raw database, rotation, key problems."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import gc
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import Flask
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import PG_URL, login_as, make_app
+from tracker.cli import cli
+from tracker.crypto import (
+    ENV_VAR,
+    KEY_FILE,
+    PENDING_KEY_FILE,
+    begin_rotation,
+    encrypted_columns,
+    key_id,
+    keyring,
+)
+from tracker.database import write_intent
+from tracker.extensions import db as _db
+from tracker.models import Case, StatusChange, User
+from tracker.services.accounts.users import create_user
+from tracker.services.cases.editing import change_status, create_case
+from tracker.services.keys import reencrypt_all
+
+PRIVATE_CASE_COLUMNS = (
+    "internal_notes",
+    "health_notes",
+    "family_contacts",
+    "lawyer_contact",
+    "detention_address",
+)
+
+
+@pytest.fixture
+def own_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An instance folder of this test's own (its own data key); the keyring is restored after."""
+    before = keyring.instance_path
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    yield instance
+    # The apps a test starts here hold pooled connections until collected: collect them now,
+    # inside this test, rather than in whichever later test the collector happens to run.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    if before is not None:
+        keyring.configure(before)
+
+
+def sentinel(field: str, n: int = 0) -> str:
+    return f"SENTINEL-{field.upper()}-{n}-7f3a9c"
+
+
+def plant(app: Flask, n: int = 0) -> tuple[int, int]:
+    """A case with a sentinel in every private field and a private status note; (case, change)."""
+    with app.app_context(), write_intent():
+        fields: dict[str, Any] = {
+            "reference": f"ENC-{n}",
+            "full_name": f"Encrypted Person {n}",
+            "country": "VN",
+            "category": "activist",
+            "arrested_on": "2020-01-01",
+            "summary": "A public summary",
+        }
+        fields.update({f: sentinel(f, n) for f in PRIVATE_CASE_COLUMNS})
+        case = create_case(_db.session, None, fields)
+        change = change_status(
+            _db.session,
+            None,
+            case,
+            "sentenced",
+            dt.date(2021, 1, 1),
+            note=sentinel("note", n),
+            public_note="A public note",
+        )
+        _db.session.commit()
+        return case.id, change.id
+
+
+def read_back(app: Flask, case_id: int, change_id: int) -> dict[str, str]:
+    with app.app_context():
+        case = _db.session.get(Case, case_id)
+        change = _db.session.get(StatusChange, change_id)
+        assert case is not None and change is not None
+        values = {f: getattr(case, f) for f in PRIVATE_CASE_COLUMNS}
+        values["note"] = change.note
+        _db.session.remove()
+        return values
+
+
+def read_in_new_process(url: str, instance: Path, case_id: int, change_id: int) -> dict[str, str]:
+    """What an app started now (as a new process would) reads back."""
+    app = make_app(url, str(instance))
+    try:
+        return read_back(app, case_id, change_id)
+    finally:
+        with app.app_context():
+            _db.engine.dispose()
+
+
+def raw_values(app: Flask) -> list[str]:
+    """Every stored value of every encrypted column, as the database holds it."""
+    with app.app_context():
+        found = []
+        for table, _pk, column in encrypted_columns():
+            found += [
+                v
+                for (v,) in _db.session.execute(text(f"SELECT {column} FROM {table}"))  # noqa: S608
+                if v
+            ]
+        _db.session.remove()
+        return found
+
+
+def test_every_private_field_is_an_encrypted_column() -> None:
+    columns = {(table, column) for table, _pk, column in encrypted_columns()}
+    expected = {("cases", f) for f in PRIVATE_CASE_COLUMNS} | {("status_changes", "note")}
+    assert expected <= columns
+
+
+def test_data_at_rest_no_planted_value_in_the_raw_database_file_wal_or_pg_dump(
+    fresh_database: str, own_instance: Path, tmp_path: Path
+) -> None:
+    app = make_app(fresh_database, str(own_instance))
+    ids = [plant(app, n) for n in range(3)]
+    # Every value reads back as typed: the sentinels are really in the database.
+    for n, (case_id, change_id) in enumerate(ids):
+        values = read_back(app, case_id, change_id)
+        assert values == {f: sentinel(f, n) for f in (*PRIVATE_CASE_COLUMNS, "note")}
+    sentinels = [sentinel(f, n).encode() for n in range(3) for f in (*PRIVATE_CASE_COLUMNS, "note")]
+    # The same words are also searched for, to be sure the search is not vacuous.
+    public = [b"Encrypted Person 0", b"A public note"]
+    if PG_URL:
+        dump = tmp_path / "dump.sql"
+        libpq = make_url(fresh_database).set(drivername="postgresql")
+        subprocess.run(
+            ["pg_dump", "--file", str(dump), libpq.render_as_string(hide_password=False)],
+            check=True,
+        )
+        blobs = {"pg_dump": dump.read_bytes()}
+    else:
+        path = Path(fresh_database.removeprefix("sqlite:///"))
+        wal = path.with_name(path.name + "-wal")
+        assert wal.exists() and wal.stat().st_size > 0, "the WAL should hold the recent writes"
+        blobs = {"database file": path.read_bytes(), "WAL": wal.read_bytes()}
+    with app.app_context():
+        _db.engine.dispose()
+    everything = b"".join(blobs.values())
+    for word in public:
+        assert word in everything
+    for name, blob in blobs.items():
+        for word in sentinels:
+            assert word not in blob, f"{word!r} found in the {name}"
+            assert base64.b64encode(word) not in blob
+
+
+def test_data_key_file_is_created_with_mode_0600_and_stays_out_of_the_database(
+    fresh_database: str, own_instance: Path
+) -> None:
+    app = make_app(fresh_database, str(own_instance))
+    key_file = own_instance / KEY_FILE
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key_text = key_file.read_text().strip()
+    plant(app)
+    with app.app_context():
+        for (table,) in _db.session.execute(
+            text(
+                "SELECT name FROM sqlite_master WHERE type='table'"
+                if _db.engine.dialect.name == "sqlite"
+                else "SELECT tablename FROM pg_tables WHERE schemaname='public'"
+            )
+        ):
+            rows = _db.session.execute(text(f'SELECT * FROM "{table}"')).all()  # noqa: S608
+            assert key_text not in repr(rows)
+        _db.engine.dispose()
+
+
+def test_each_write_uses_a_new_nonce(fresh_database: str, own_instance: Path) -> None:
+    app = make_app(fresh_database, str(own_instance))
+    with app.app_context(), write_intent():
+        case = create_case(
+            _db.session,
+            None,
+            {
+                "reference": "NONCE-1",
+                "full_name": "Same Notes",
+                "country": "VN",
+                "category": "activist",
+                "internal_notes": "same",
+                "health_notes": "same",
+            },
+        )
+        _db.session.commit()
+        row = _db.session.execute(
+            text("SELECT internal_notes, health_notes FROM cases WHERE id = :i"), {"i": case.id}
+        ).one()
+        assert row[0] != row[1] and row[0].startswith("enc1:")
+        _db.engine.dispose()
+
+
+def test_keys_rotate_keeps_every_value_readable_and_the_old_key_decrypts_nothing(
+    fresh_database: str, own_instance: Path
+) -> None:
+    app = make_app(fresh_database, str(own_instance))
+    ids = [plant(app, n) for n in range(3)]
+    old_raw = base64.urlsafe_b64decode((own_instance / KEY_FILE).read_text().strip())
+    old_id = key_id(old_raw)
+    assert {keyring.key_of(v) for v in raw_values(app)} == {old_id}
+
+    result = app.test_cli_runner().invoke(cli, ["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    assert "Re-encrypted 18 values" in result.output
+
+    new_text = (own_instance / KEY_FILE).read_text().strip()
+    new_id = key_id(base64.urlsafe_b64decode(new_text))
+    assert new_id != old_id
+    assert not (own_instance / PENDING_KEY_FILE).exists()
+    assert stat.S_IMODE((own_instance / KEY_FILE).stat().st_mode) == 0o600
+    for n, (case_id, change_id) in enumerate(ids):
+        assert read_back(app, case_id, change_id) == {
+            f: sentinel(f, n) for f in (*PRIVATE_CASE_COLUMNS, "note")
+        }
+    stored = raw_values(app)
+    assert len(stored) == 18 and {keyring.key_of(v) for v in stored} == {new_id}
+    old_cipher = AESGCM(old_raw)
+    for value in stored:
+        blob = base64.urlsafe_b64decode(value.split(":", 2)[2])
+        with pytest.raises(InvalidTag):
+            old_cipher.decrypt(blob[:12], blob[12:], old_id.encode())
+        with pytest.raises(InvalidTag):
+            old_cipher.decrypt(blob[:12], blob[12:], new_id.encode())
+    assert old_id not in keyring.ciphers
+    # A process started now knows only the new key, and reads everything.
+    assert read_in_new_process(fresh_database, own_instance, *ids[0]) == {
+        f: sentinel(f, 0) for f in (*PRIVATE_CASE_COLUMNS, "note")
+    }
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def test_keys_rotate_interrupted_before_or_after_its_commit_loses_nothing_and_resumes(
+    fresh_database: str, own_instance: Path
+) -> None:
+    app = make_app(fresh_database, str(own_instance))
+    ids = plant(app)
+    expected = {f: sentinel(f) for f in (*PRIVATE_CASE_COLUMNS, "note")}
+    old_text = (own_instance / KEY_FILE).read_text()
+
+    # Crash before the commit: the re-encryption is rolled back, both key files remain.
+    with app.app_context(), write_intent():
+        new_id, _old = begin_rotation()
+        assert reencrypt_all(_db.session) == 6
+        _db.session.rollback()
+    assert (own_instance / PENDING_KEY_FILE).exists()
+    assert read_in_new_process(fresh_database, own_instance, *ids) == expected
+    # A value written meanwhile is encrypted under the pending key already.
+    plant(app, 1)
+    assert {keyring.key_of(v) for v in raw_values(app)} >= {new_id}
+
+    # Crash after the commit, before the key file was replaced: still readable.
+    with app.app_context(), write_intent():
+        assert reencrypt_all(_db.session) == 6
+        _db.session.commit()
+    assert (own_instance / KEY_FILE).read_text() == old_text
+    assert read_in_new_process(fresh_database, own_instance, *ids) == expected
+
+    # Running the command again finishes the rotation with the same pending key.
+    result = app.test_cli_runner().invoke(cli, ["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    assert "Re-encrypted 0 values" in result.output
+    assert key_id(base64.urlsafe_b64decode((own_instance / KEY_FILE).read_text())) == new_id
+    assert not (own_instance / PENDING_KEY_FILE).exists()
+    assert read_in_new_process(fresh_database, own_instance, *ids) == expected
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _tracker(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    tracker = shutil.which("tracker", path=str(Path(sys.executable).parent))
+    assert tracker is not None
+    return subprocess.run(
+        [tracker, *args], env=env, capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+def test_missing_or_wrong_data_key_is_a_clear_error_not_a_traceback(
+    fresh_database: str, own_instance: Path, tmp_path: Path
+) -> None:
+    app = make_app(fresh_database, str(own_instance))
+    case_id, change_id = plant(app)
+    with app.app_context(), write_intent():
+        user = create_user(_db.session, None, "keys@example.org", "correct-horse-7", "admin")
+        _db.session.commit()
+        user_id = user.id
+        _db.engine.dispose()
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": fresh_database,
+        "TRACKER_SECRET_KEY": "x",
+        "TRACKER_INSTANCE_PATH": str(tmp_path / "elsewhere"),
+    }
+    env.pop(ENV_VAR, None)
+    # The key file is missing (another instance folder): a new key cannot read old values.
+    done = _tracker(env, "keys", "rotate")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "data key" in done.stderr and "Restore" in done.stderr
+    # A wrong key in the environment.
+    done = _tracker({**env, ENV_VAR: f"{keyring_new_key()},{keyring_new_key()}"}, "keys", "rotate")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "encrypted under data key" in done.stderr
+    # A malformed key in the environment.
+    done = _tracker({**env, ENV_VAR: "not-a-key"}, "keys", "rotate")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "is not a key" in done.stderr
+    # Nothing was changed by the refused rotations.
+    assert read_back(app, case_id, change_id) == {
+        f: sentinel(f) for f in (*PRIVATE_CASE_COLUMNS, "note")
+    }
+
+    # The staff page of the case says what is wrong, in a page, not a traceback. This process
+    # is made to forget the keys it loaded, as a server started with the wrong key knows only it.
+    known = dict(keyring.ciphers)
+    keyring.ciphers.clear()
+    os.environ[ENV_VAR] = keyring_new_key()
+    try:
+        wrong = make_app(fresh_database, str(tmp_path / "elsewhere"))
+        client = wrong.test_client()
+        with wrong.app_context():
+            login_as(client, _db.session.get(User, user_id))
+            _db.session.remove()
+        response = client.get(f"/staff/cases/{case_id}")
+        with wrong.app_context():
+            _db.engine.dispose()
+    finally:
+        del os.environ[ENV_VAR]
+        keyring.ciphers.update(known)
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Private data cannot be read" in page and "encrypted under data key" in page
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def keyring_new_key() -> str:
+    from tracker.crypto import new_key
+
+    return new_key()
+
+
+def test_case_search_still_finds_names_and_references_with_encryption(
+    fresh_database: str, own_instance: Path
+) -> None:
+    from tracker.services.cases.search import CaseQuery, search_cases
+
+    app = make_app(fresh_database, str(own_instance))
+    plant(app, 5)
+    with app.app_context():
+        found = search_cases(_db.session, CaseQuery(q="Encrypted Person"))
+        assert [c.reference for c in found.items] == ["ENC-5"]
+        # Private notes are not searchable (nor were they before: the index holds public text).
+        assert search_cases(_db.session, CaseQuery(q=sentinel("internal_notes", 5))).total == 0
+        assert _db.session.scalar(select(Case.internal_notes)) == sentinel("internal_notes", 5)
+        _db.engine.dispose()

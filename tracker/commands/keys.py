@@ -1,0 +1,51 @@
+"""`tracker keys new|rotate`: the data key that encrypts private values at rest."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from tracker.crypto import DataKeyError, begin_rotation, finish_rotation, keyring, new_key
+from tracker.extensions import db
+from tracker.services.keys import lock_encrypted_tables, reencrypt_all
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """The data key that encrypts private values."""
+
+
+@keys_group.command("new")
+def keys_new() -> None:
+    """Print a fresh data key (for TRACKER_DATA_KEY); nothing is changed."""
+    click.echo(new_key())
+
+
+@keys_group.command("rotate")
+@with_appcontext
+def keys_rotate() -> None:
+    """Re-encrypt every private value under a new data key; the old key then decrypts nothing."""
+    try:
+        new, old = begin_rotation()
+        lock_encrypted_tables(db.session)
+        changed = reencrypt_all(db.session)
+        db.session.commit()
+        # A writer that encrypted under the old key just before the lock may have committed
+        # since: sweep until nothing is left under it, while the old key is still on disk.
+        while swept := reencrypt_all(db.session):
+            changed += swept
+            db.session.commit()
+        finish_rotation(old)
+    except DataKeyError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Re-encrypted {changed} values under data key {new}.")
+    if keyring.from_env:
+        click.echo(
+            f"Now set TRACKER_DATA_KEY to the first key alone; {', '.join(old)} decrypt nothing."
+        )
+    else:
+        click.echo(
+            f"instance/data_key now holds key {new}: back it up now; "
+            "database backups taken before today need the old key."
+        )
