@@ -45,7 +45,7 @@ def test_sign_in_audited_without_the_password(
     actions = [e.action for e in events]
     assert actions == ["auth.login_failed", "auth.login"]
     assert events[1].user_id == caseworker.id
-    assert events[0].detail == {"email": "caseworker@example.org"}
+    assert events[0].detail == {"email": "caseworker@example.org", "address": "127.0.0.1"}
     for event in events:
         assert "wrong-password-xyz" not in str(event.detail)
         assert PASSWORD not in str(event.detail)
@@ -75,7 +75,13 @@ def test_sign_in_limit_lifts_after_fifteen_minutes(
 ) -> None:
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=16)
     for i in range(10):
-        db.add(FailedLogin(email="caseworker@example.org", at=long_ago + dt.timedelta(seconds=i)))
+        db.add(
+            FailedLogin(
+                email="caseworker@example.org",
+                address="127.0.0.1",
+                at=long_ago + dt.timedelta(seconds=i),
+            )
+        )
     db.flush()
     assert sign_in(client, "caseworker@example.org", PASSWORD).status_code == 302
 
