@@ -1,7 +1,7 @@
 """two-factor sign-in (TOTP secret, recovery codes) and the client address of failed sign-ins
 
 Revision ID: sec_auth_2fa
-Revises: 0004_jobs
+Revises: sec_data_0004
 Create Date: 2026-12-02 11:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'sec_auth_2fa'
-down_revision = '0004_house_fields'
+down_revision = 'sec_data_0004'
 branch_labels = None
 depends_on = None
 
