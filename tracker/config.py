@@ -80,4 +80,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Links in mail point here (the address staff open the site at).
         "BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
         "REMINDERS_HOUR": _seconds("TRACKER_REMINDERS_HOUR", 7),
+        # The web edge (tracker/web/security.py) and two-factor sign-in.
+        "PROXY_COUNT": int(os.environ.get("TRACKER_PROXY_COUNT") or 0),
+        "HTTPS": os.environ.get("TRACKER_HTTPS", "").lower() in ("1", "true", "yes", "on"),
+        "REQUIRE_2FA": False,
     }

@@ -23,6 +23,7 @@ from tracker.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _KEEP = "unit_of_work_keep"
+_AFTER = "unit_of_work_after_commit"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +39,12 @@ def finish(succeeded: bool) -> None:
 def rollback() -> None:
     """Abandon what the unit did so far (a refused form, a preview); it may read on afresh."""
     db.session.rollback()
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once this request's changes are committed (never when it rolls back):
+    a job is put on the queue only when its row is there for the worker to read."""
+    g.setdefault(_AFTER, []).append(callback)
 
 
 def keep_changes() -> None:
@@ -69,12 +76,16 @@ def _begin() -> None:
 def _end(response: Response) -> Response:
     status = response.status_code
     succeeded = status < 400 or (status < 500 and bool(g.pop(_KEEP, False)))
+    callbacks = g.pop(_AFTER, [])
     try:
         finish(succeeded)
     except SQLAlchemyError as error:
         db.session.rollback()
         current_app.logger.exception("commit failed; nothing was saved")
         return _not_saved(error)
+    if succeeded:
+        for callback in callbacks:
+            callback()
     return response
 
 

@@ -103,3 +103,35 @@ def test_last_used_at_is_recorded_but_not_on_every_request(
     assert first is not None
     client.get("/api/v1/cases", headers=bearer(admin_token))
     assert last_used() == first
+
+
+def test_finding_9_reactivating_a_user_does_not_revive_their_api_tokens(
+    client: FlaskClient, db: Any, admin: User, viewer: User, viewer_token: str
+) -> None:
+    from tracker.services.accounts.users import create_token, deactivate, reactivate
+
+    assert client.get("/api/v1/cases", headers=bearer(viewer_token)).status_code == 200
+    deactivate(db, admin, viewer)
+    db.commit()
+    assert client.get("/api/v1/cases", headers=bearer(viewer_token)).status_code == 401
+    reactivate(db, admin, viewer)
+    db.commit()
+    assert client.get("/api/v1/cases", headers=bearer(viewer_token)).status_code == 401
+    rows = db.scalars(select(ApiToken).where(ApiToken.user_id == viewer.id)).all()
+    assert rows and all(row.revoked_at is not None for row in rows)
+    # A token made after reactivation works: the admin decides, on purpose.
+    fresh = create_token(db, admin, viewer, "after reactivation")
+    db.commit()
+    assert client.get("/api/v1/cases", headers=bearer(fresh)).status_code == 200
+
+
+def test_finding_9_tokens_of_users_deactivated_before_the_fix_are_revoked_on_reactivation(
+    client: FlaskClient, db: Any, admin: User, viewer: User, viewer_token: str
+) -> None:
+    from tracker.services.accounts.users import reactivate
+
+    viewer.active = False  # as an older version left it: inactive, token not revoked
+    db.commit()
+    reactivate(db, admin, viewer)
+    db.commit()
+    assert client.get("/api/v1/cases", headers=bearer(viewer_token)).status_code == 401

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyotp
 import pytest
 from click.testing import Result
 from flask import Flask
@@ -27,6 +28,7 @@ from tests.conftest import (
 from tracker.cli import cli
 from tracker.extensions import db as _db
 from tracker.models import Appeal, Base, Case, StatusChange
+from tracker.services.accounts import two_factor
 from tracker.services.accounts.users import create_token, create_user, sign_in
 from tracker.services.demo import load_demo
 from tracker.services.letters import counters
@@ -107,6 +109,9 @@ def fill(instance: Instance) -> None:
         worker = create_user(session, admin, "worker@example.org", PASSWORD, "caseworker", "Wen")
         session.flush()
         create_token(session, admin, admin, "script")
+        # Two-factor sign-in on: a TOTP secret and ten recovery codes that must stay behind.
+        secret = two_factor.start_enrolment(session, admin)
+        two_factor.confirm_enrolment(session, admin, pyotp.TOTP(secret).now())
         sign_in(session, "worker@example.org", "wrong password")  # a failed sign-in row
         counters.allow(session, "letters:abc", limit=5, window_seconds=60)
         appeal = session.scalars(select(Appeal).order_by(Appeal.id)).first()

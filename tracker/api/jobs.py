@@ -11,6 +11,7 @@ from flask import Response, current_app, send_file, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from tracker import unit_of_work
 from tracker.api.auth import api_user
 from tracker.api.errors import ApiError
 from tracker.api.schemas import ErrorSchema, StrictSchema
@@ -93,12 +94,16 @@ def start_pack(body: dict[str, Any], slug: str) -> dict[str, Any]:
     campaign = letters.campaign_by_slug(db.session, slug)
     params = pack_params(campaign.slug, today=dt.date.today(), **body)
     job, new = start_job(db.session, api_user(), "campaign_pack", params)
-    db.session.commit()
     if new:
-        try:
-            enqueue(current_app.config, job.id)
-        except Exception:  # committed: the worker's housekeeping re-sends it
-            log.warning("job %d: the queue is not reachable", job.id, exc_info=True)
+        config, job_id = current_app.config, job.id
+
+        def send() -> None:
+            try:
+                enqueue(config, job_id)
+            except Exception:  # committed: the worker's housekeeping re-sends it
+                log.warning("job %d: the queue is not reachable", job_id, exc_info=True)
+
+        unit_of_work.after_commit(send)
     return {"job": job.id}
 
 

@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
 
+from tracker import unit_of_work
 from tracker.database import set_write_intent
 from tracker.domain.errors import ArchiveRefused
 from tracker.extensions import db
@@ -22,7 +22,7 @@ def archive_group() -> None:
 
 @archive_group.command("export")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
-@with_appcontext
+@unit_of_work.command
 def export_command(output: str) -> None:
     """Write every record (no API tokens, no sign-in secrets) to one archive file."""
     target = Path(output).resolve()
@@ -44,8 +44,7 @@ def export_command(output: str) -> None:
         raise
     finally:
         set_write_intent(token.old_value is True)
-    record_export(db.session, None, summary)
-    db.session.commit()
+    record_export(db.session, None, summary)  # committed when the command returns
     click.echo(
         f"Exported {summary.total_rows} records of {len(summary.rows)} tables "
         f"({summary.rows.get('cases', 0)} cases) to {output}."
@@ -54,16 +53,14 @@ def export_command(output: str) -> None:
 
 @archive_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
+@unit_of_work.command
 def import_command(file: str) -> None:
     """Restore an archive into this empty database, all or nothing."""
     try:
         summary = import_archive(db.session, None, file)
     except ArchiveRefused as refused:
-        db.session.rollback()
         click.echo(f"Error: {refused.message}", err=True)
-        raise SystemExit(1) from None
-    db.session.commit()
+        raise SystemExit(1) from None  # the unit of work rolls everything back
     click.echo(
         f"Imported {summary.total_rows} records of {len(summary.rows)} tables "
         f"({summary.rows.get('cases', 0)} cases) from {file}."

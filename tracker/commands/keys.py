@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
 
+from tracker import unit_of_work
 from tracker.crypto import DataKeyError, begin_rotation, finish_rotation, keyring, new_key
 from tracker.extensions import db
 from tracker.services.keys import lock_encrypted_tables, reencrypt_all
@@ -22,22 +22,22 @@ def keys_new() -> None:
 
 
 @keys_group.command("rotate")
-@with_appcontext
+@unit_of_work.command
 def keys_rotate() -> None:
     """Re-encrypt every private value under a new data key; the old key then decrypts nothing."""
     try:
         new, old = begin_rotation()
         lock_encrypted_tables(db.session)
         changed = reencrypt_all(db.session)
-        db.session.commit()
+        # Rotation is two units of work: everything under the lock, then sweeps of stragglers.
+        unit_of_work.finish(True)
         # A writer that encrypted under the old key just before the lock may have committed
         # since: sweep until nothing is left under it, while the old key is still on disk.
         while swept := reencrypt_all(db.session):
             changed += swept
-            db.session.commit()
+            unit_of_work.finish(True)
         finish_rotation(old)
     except DataKeyError as exc:
-        db.session.rollback()
         raise click.ClickException(exc.message) from None
     click.echo(f"Re-encrypted {changed} values under data key {new}.")
     if keyring.from_env:

@@ -12,7 +12,7 @@ from tracker.models.letters import (
     RateLimitHit,
     appeal_copies,
 )
-from tracker.models.user import ApiToken, FailedLogin, User
+from tracker.models.user import ApiToken, FailedLogin, RecoveryCode, User
 
 __all__ = [
     "PRIVATE_CASE_FIELDS",
@@ -27,6 +27,7 @@ __all__ = [
     "FailedLogin",
     "Job",
     "RateLimitHit",
+    "RecoveryCode",
     "StatusChange",
     "User",
     "appeal_copies",

@@ -1,4 +1,4 @@
-"""Staff users, their API tokens and failed sign-ins."""
+"""Staff users, their API tokens, two-factor secrets and recovery codes, and failed sign-ins."""
 
 from __future__ import annotations
 
@@ -29,8 +29,16 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (RFC 6238): the base32 secret, set when enrolment starts and confirmed
+    # by a first valid code; the time step of the last accepted code, so none is used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     # Flask-Login's user protocol; the session stores the session token, not the id, so
     # sign-out and deactivation (which rotate it) invalidate every captured cookie.
@@ -48,6 +56,10 @@ class User(Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
 
     @property
     def role_enum(self) -> Role:
@@ -82,12 +94,34 @@ class ApiToken(Base):
     user: Mapped[User] = relationship(back_populates="tokens")
 
 
+class RecoveryCode(Base):
+    """One single-use two-factor recovery code, kept as a SHA-256 hash of its 80 random bits."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
 class FailedLogin(Base):
-    """One failed sign-in; counted in the database so the limit holds across processes."""
+    """One failed sign-in (password or code) from one client address; counted in the database
+    so the throttle holds across processes."""
 
     __tablename__ = "failed_logins"
-    __table_args__ = (Index("ix_failed_logins_email_at", "email", "at"),)
+    __table_args__ = (
+        Index("ix_failed_logins_email_at", "email", "at"),
+        Index("ix_failed_logins_address_at", "address", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
+    # The client address as the app sees it (after ProxyFix); "" for sign-ins without one.
+    address: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # "password" or "code" (the second step of a two-factor sign-in).
+    stage: Mapped[str] = mapped_column(String(10), default="password", server_default="password")
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,6 +13,7 @@ from tracker.services.templating import format_number
 def register_web(app: Flask) -> None:
     """Register every web blueprint and the template helpers."""
     from tracker.web import (
+        account,
         admin,
         auth,
         jobs,
@@ -28,6 +29,7 @@ def register_web(app: Flask) -> None:
     auth.init_app(app)
     for blueprint in (public.bp, reports.bp, staff.bp, admin.bp, letters_staff.bp, jobs.bp):
         app.register_blueprint(blueprint)
+    account.init_app(app)
     security.init_app(app)
 
     # Counts with thousands separators: "1,204 released", as the report is read in English.

@@ -11,6 +11,7 @@ from tracker.extensions import db
 from tracker.models import ApiToken, User
 from tracker.services import audit_log
 from tracker.services.accounts import queries as account_queries
+from tracker.services.accounts import two_factor
 from tracker.services.accounts import users as user_service
 from tracker.services.pagination import page_number
 from tracker.web import editing
@@ -120,6 +121,20 @@ def reactivate(user_id: int) -> Page:
     if ActionForm().validate_on_submit():
         user_service.reactivate(db.session, current_actor(), target)
         flash(f"{target.email} may sign in again.", "success")
+    return redirect(url_for("admin.user", user_id=target.id))
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@admin_required
+def reset_two_factor(user_id: int) -> Page:
+    target = db.get_or_404(User, user_id)
+    if ActionForm().validate_on_submit():
+        two_factor.reset(db.session, current_actor(), target)
+        flash(
+            f"Two-factor sign-in of {target.email} is off and they are signed out; "
+            "they sign in with their password and enrol again.",
+            "success",
+        )
     return redirect(url_for("admin.user", user_id=target.id))
 
 

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 
+from tracker import unit_of_work
 from tracker.domain.errors import NotFound, ValidationError
 from tracker.extensions import db
 from tracker.jobs.kinds import KINDS, pack_params
@@ -37,13 +38,20 @@ REFRESH_SECONDS = 2
 
 
 def _started(job: Job, new: bool) -> Response:
-    db.session.commit()
     if new:
-        try:
-            enqueue(current_app.config, job.id)
-        except Exception:  # the row is committed: the worker's housekeeping re-sends it
-            log.warning("job %d: the queue is not reachable", job.id, exc_info=True)
-            flash("The queue cannot be reached just now; the job starts when it is back.", "error")
+        config, job_id = current_app.config, job.id
+
+        def send() -> None:
+            try:
+                enqueue(config, job_id)
+            except Exception:  # the row is committed: the worker's housekeeping re-sends it
+                log.warning("job %d: the queue is not reachable", job_id, exc_info=True)
+                flash(
+                    "The queue cannot be reached just now; the job starts when it is back.",
+                    "error",
+                )
+
+        unit_of_work.after_commit(send)
     else:
         flash("The same job was already under way: here it is.", "info")
     return redirect(url_for("jobs.job", job_id=job.id), code=303)

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.errors import NotFound, ValidationError
 from tracker.domain.vocabulary import Role
-from tracker.models import ApiToken, FailedLogin, User, utcnow
+from tracker.models import ApiToken, User, utcnow
 from tracker.models.user import new_session_token
 from tracker.services import audit
+from tracker.services.accounts import throttle, two_factor
 from tracker.services.accounts.passwords import (
     check_password_policy,
     hash_password,
@@ -110,10 +111,6 @@ def revoke_token(session: Session, actor: User | None, token_id: int) -> None:
 
 # --- Sign-in, sign-out and account changes -------------------------------------------------
 
-SIGNIN_LIMIT = 10
-SIGNIN_WINDOW = dt.timedelta(minutes=15)
-SIGNIN_WAIT = dt.timedelta(minutes=15)
-
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
@@ -124,40 +121,34 @@ def _dummy_hash() -> str:
 
 @dataclass(frozen=True, slots=True)
 class SignIn:
-    """The outcome of a sign-in: the user, or why not (never which of email or password)."""
+    """The outcome of a sign-in step: the user, or why not (never which of email or password).
+
+    `needs_code` means the password was right and the second step (a TOTP or recovery code)
+    comes next: the user is not signed in yet.
+    """
 
     user: User | None
     locked_until: dt.datetime | None = None
+    needs_code: bool = False
 
 
-def signin_locked_until(
-    session: Session, email: str, now: dt.datetime | None = None
-) -> dt.datetime | None:
-    """When sign-ins for this email may resume, if 10 failures fell within 15 minutes."""
-    now = now or utcnow()
-    recent = session.scalars(
-        select(FailedLogin.at)
-        .where(
-            FailedLogin.email == normalise_email(email)[:254],
-            FailedLogin.at > now - SIGNIN_WINDOW - SIGNIN_WAIT,
-        )
-        .order_by(FailedLogin.at.desc())
-        .limit(SIGNIN_LIMIT)
-    ).all()
-    # Attempts while locked are not recorded, so the newest ten are the run that locked it.
-    if len(recent) < SIGNIN_LIMIT or recent[0] - recent[-1] > SIGNIN_WINDOW:
-        return None
-    until = recent[0] + SIGNIN_WAIT
-    return until if until > now else None
+def _signed_in(session: Session, user: User, now: dt.datetime, **detail: str) -> SignIn:
+    user.last_login_at = now
+    session.flush()
+    audit.record(session, user, "auth.login", "user", user.id, **detail)
+    return SignIn(user)
 
 
-def sign_in(session: Session, email: str, password: str, now: dt.datetime | None = None) -> SignIn:
-    """Check an email and password, counting failures in the database; audit either way."""
+def sign_in(
+    session: Session, email: str, password: str, address: str = "", now: dt.datetime | None = None
+) -> SignIn:
+    """Check an email and password from a client address, throttled per address; audit either
+    way (never the password tried)."""
     now = now or utcnow()
     email = normalise_email(email)[:254]
-    locked = signin_locked_until(session, email, now)
+    locked = throttle.locked_until(session, email, address, throttle.Stage.PASSWORD, now)
     if locked is not None:
-        audit.record(session, None, "auth.login_blocked", email=email)
+        audit.record(session, None, "auth.login_blocked", email=email, address=address)
         return SignIn(None, locked)
     user = find_user(session, email) if email else None
     if user is None:
@@ -168,12 +159,11 @@ def sign_in(session: Session, email: str, password: str, now: dt.datetime | None
     if user is not None and ok:
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        user.last_login_at = now
-        session.flush()
-        audit.record(session, user, "auth.login", "user", user.id)
-        return SignIn(user)
-    session.add(FailedLogin(email=email, at=now))
-    session.flush()
+        if user.two_factor_enabled:
+            session.flush()
+            return SignIn(user, needs_code=True)
+        return _signed_in(session, user, now, address=address)
+    throttle.record_failure(session, email, address, throttle.Stage.PASSWORD, now)
     audit.record(
         session,
         None,
@@ -181,8 +171,30 @@ def sign_in(session: Session, email: str, password: str, now: dt.datetime | None
         "user" if user else None,
         user.id if user else None,
         email=email,
+        address=address,
     )
-    return SignIn(None, signin_locked_until(session, email, now))
+    return SignIn(
+        None, throttle.locked_until(session, email, address, throttle.Stage.PASSWORD, now)
+    )
+
+
+def sign_in_second_step(
+    session: Session, user: User, code: str, address: str = "", now: dt.datetime | None = None
+) -> SignIn:
+    """Check the code of a user whose password was right: a TOTP or an unused recovery code."""
+    now = now or utcnow()
+    locked = throttle.locked_until(session, user.email, address, throttle.Stage.CODE, now)
+    if locked is not None:
+        audit.record(session, None, "auth.login_blocked", "user", user.id, address=address)
+        return SignIn(None, locked)
+    kind = two_factor.use_code(session, user, code, now) if user.active else None
+    if kind is not None:
+        return _signed_in(session, user, now, address=address, second_factor=kind.value)
+    throttle.record_failure(session, user.email, address, throttle.Stage.CODE, now)
+    audit.record(session, None, "auth.code_failed", "user", user.id, address=address)
+    return SignIn(
+        None, throttle.locked_until(session, user.email, address, throttle.Stage.CODE, now)
+    )
 
 
 def sign_out(session: Session, user: User) -> None:
@@ -223,8 +235,18 @@ def change_role(session: Session, actor: User | None, user: User, role: Role | s
     audit.record(session, actor, "user.role", "user", user.id, ["role"], old=old, new=new.value)
 
 
+def _revoke_all_tokens(session: Session, user: User) -> list[int]:
+    now = utcnow()
+    rows = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for row in rows:
+        row.revoked_at = now
+    return [row.id for row in rows]
+
+
 def deactivate(session: Session, actor: User | None, user: User) -> None:
-    """Stop a user signing in and end their sessions; their API tokens stop working too."""
+    """Stop a user signing in, end their sessions and revoke their API tokens for good."""
     if not user.active:
         return
     if user.role == Role.ADMIN.value and not _other_active_admins(session, user):
@@ -233,14 +255,22 @@ def deactivate(session: Session, actor: User | None, user: User) -> None:
         )
     user.active = False
     user.session_token = new_session_token()
+    revoked = _revoke_all_tokens(session, user)
     session.flush()
-    audit.record(session, actor, "user.deactivate", "user", user.id, ["active"])
+    audit.record(
+        session, actor, "user.deactivate", "user", user.id, ["active"], revoked_tokens=revoked
+    )
 
 
 def reactivate(session: Session, actor: User | None, user: User) -> None:
-    """Let a deactivated user sign in again."""
+    """Let a deactivated user sign in again; no API token of before comes back (new ones are
+    made on purpose)."""
     if user.active:
         return
     user.active = True
+    # Tokens of users deactivated before deactivation revoked them are revoked now.
+    revoked = _revoke_all_tokens(session, user)
     session.flush()
-    audit.record(session, actor, "user.reactivate", "user", user.id, ["active"])
+    audit.record(
+        session, actor, "user.reactivate", "user", user.id, ["active"], revoked_tokens=revoked
+    )

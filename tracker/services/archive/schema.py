@@ -40,10 +40,21 @@ ARCHIVE_VERSION = 1
 MANIFEST = "manifest.json"
 
 # Credentials and sign-in throttling never leave the database: API tokens (their hashes
-# still sign requests in), failed sign-ins and rate-limit counters (they only slow people).
-EXCLUDED_TABLES: frozenset[str] = frozenset({"api_tokens", "failed_logins", "rate_limit_hits"})
+# still sign requests in), two-factor recovery codes, failed sign-ins and rate-limit counters
+# (they only slow people).
+EXCLUDED_TABLES: frozenset[str] = frozenset(
+    {"api_tokens", "recovery_codes", "failed_logins", "rate_limit_hits"}
+)
 # (table, column): the session token ties signed cookies to a user; the target makes new ones.
-EXCLUDED_COLUMNS: frozenset[tuple[str, str]] = frozenset({("users", "session_token")})
+# The TOTP secret is a credential: a restored user signs in with the password and enrols again.
+EXCLUDED_COLUMNS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("users", "session_token"),
+        ("users", "totp_secret"),
+        ("users", "totp_confirmed_at"),
+        ("users", "totp_last_step"),
+    }
+)
 
 
 def member_name(table: str) -> str:

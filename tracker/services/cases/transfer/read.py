@@ -128,8 +128,11 @@ def read_json(source: Source, problems: Problems) -> tuple[list[Record], list[Re
         return [], []
     try:
         document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        problems.add(name, getattr(exc, "lineno", 1), f"not a JSON document: {exc}")
+    except json.JSONDecodeError as exc:
+        problems.add(name, exc.lineno, f"not a JSON document: {exc}")
+        return [], []
+    except RecursionError:  # finding 10: nested deeper than the parser recurses
+        problems.add(name, 1, "not a JSON document: nested too deeply")
         return [], []
     if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
         problems.add(name, 1, 'wrong document: expected {"cases": [...]}')
