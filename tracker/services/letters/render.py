@@ -16,6 +16,7 @@ from urllib.parse import quote
 from tracker.domain.text import slugify
 from tracker.pdf import RenderRefused, render_pdf
 from tracker.services.letters.compose import (
+    LETTER_SECONDS,
     MAX_LETTER_PAGES,
     PAPERS,
     LetterError,
@@ -46,7 +47,9 @@ def render_letter(
         card, today=today, organisation=organisation, sender_mode=sender_mode, supporter=supporter
     )
     try:
-        return render_pdf(html, stylesheets(paper), max_pages=MAX_LETTER_PAGES)
+        return render_pdf(
+            html, stylesheets(paper), max_pages=MAX_LETTER_PAGES, seconds=LETTER_SECONDS
+        )
     except RenderRefused as exc:
         raise LetterError(f"This letter cannot be printed: {exc.message}") from None
 
