@@ -380,6 +380,11 @@ def _undefined_message(exc: UndefinedError) -> str:
     return f"Unknown placeholder: {text}."
 
 
+def changes_daily(source: str) -> bool:
+    """True when the filled-in text depends on the day (`today`, `case.days_detained`)."""
+    return "today" in compile_letter_text(source).names or "days_detained" in source
+
+
 def uses_supporter(source: str) -> bool:
     """True when the text depends on the sender (it cannot be rendered once for everyone)."""
     return "supporter" in compile_letter_text(source).names

@@ -54,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "closing": "Yours sincerely,",
         "signature": "Signature",
         "copies": "Copies to",
+        "date": "Date",
     },
     "fa": {
         "sender": "فرستنده",
@@ -63,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         "closing": "با احترام،",
         "signature": "امضا",
         "copies": "رونوشت",
+        "date": "تاریخ",
     },
     "zh": {
         "sender": "寄信人",
@@ -72,6 +74,7 @@ LABELS: dict[str, dict[str, str]] = {
         "closing": "此致敬礼",
         "signature": "签名",
         "copies": "抄送",
+        "date": "日期",
     },
     "vi": {
         "sender": "Người gửi",
@@ -81,6 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
         "closing": "Trân trọng,",
         "signature": "Chữ ký",
         "copies": "Đồng gửi",
+        "date": "Ngày",
     },
 }
 
@@ -179,6 +183,7 @@ def letter_context(
         "dir": direction,
         "labels": LABELS[labels],
         "stamp": stamp,
+        "today": context["today"],
         "sender_mode": sender_mode,
         "supporter_name": supporter.name if supporter else "",
         "supporter_address_lines": supporter.address.splitlines() if supporter else [],
@@ -193,7 +198,6 @@ def letter_context(
     letter.update(
         addressee=appeal.addressee,
         copies=appeal.copies_to,
-        today=context["today"],
         subject=subject,
         body=body,
         asks=list(appeal.asks),
