@@ -16,11 +16,12 @@ import pytest
 from tests.conftest import PG_URL, csrf_token_from, make_app, migrate_to_head
 from tests.pdf.conftest import pdf_text
 from tests.pdf.factory import make_addressee, make_appeal, make_case
+from tracker.crypto import keyring
 from tracker.database import write_intent
 from tracker.extensions import db as _db
 from tracker.services import pdf_cache
 from tracker.services.letters.render import letter_key
-from tracker.services.publishing import views as public_service
+from tracker.services.publishing import letter_state as public_service
 from tracker.web import public
 
 
@@ -141,10 +142,15 @@ def read_only_instance(tmp_path: Path) -> Iterator[Path]:
             subprocess.run([shutil.which("umount") or "umount", str(target)], check=False)
     if done.returncode != 0:
         pytest.skip("no permission to mount a read-only folder here")
+    # The app made below points this process's data key at the mounted folder, which is empty
+    # once unmounted: point it back for the tests that follow.
+    keys_before = keyring.instance_path
     try:
         yield target
     finally:
         subprocess.run([shutil.which("umount") or "umount", str(target)], check=False)
+        if keys_before is not None:
+            keyring.configure(keys_before)
 
 
 def test_finding_13_read_only_instance_folder_serves_every_read(read_only_instance: Path) -> None:
