@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from tests.pdf.factory import make_addressee, make_appeal, make_case
+from tracker.domain.case_fields import case_fields
 from tracker.domain.errors import ValidationError
 from tracker.domain.placeholders import (
     MAX_OUTPUT_CHARS,
@@ -23,9 +24,8 @@ from tracker.domain.placeholders import (
 )
 from tracker.models import Case, User
 from tracker.pdf import RenderRefused, render_pdf
-from tracker.domain.case_fields import case_fields
-from tracker.services.letters.editing import update_appeal
 from tracker.services.letters.compose import MAX_LETTER_PAGES, LetterError
+from tracker.services.letters.editing import update_appeal
 from tracker.services.letters.render import render_letter
 from tracker.services.publishing import queries as public_service
 from tracker.services.publishing.objects import AppealCard
@@ -111,7 +111,7 @@ def test_finding_1_ordinary_letters_still_fill_in() -> None:
 
 
 def test_finding_1_placeholder_bounds_are_the_field_limits() -> None:
-    MAX_LENGTHS = {f.name: f.max_length for f in case_fields()}  # noqa: N806
+    MAX_LENGTHS = {f.name: f.max_length for f in case_fields()}
     assert PLACEHOLDER_MAX_CHARS["case.name"] >= MAX_LENGTHS["full_name"]
     assert PLACEHOLDER_MAX_CHARS["case.name_native"] >= MAX_LENGTHS["name_native"]
     assert PLACEHOLDER_MAX_CHARS["case.profession"] >= MAX_LENGTHS["profession"]

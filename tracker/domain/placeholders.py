@@ -15,29 +15,29 @@ the editor beside the field.
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-import functools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes, pass_eval_context
-from jinja2.compiler import CodeGenerator, Frame
+from jinja2 import TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.filters import sync_do_join
-from jinja2.nodes import EvalContext
-from jinja2.runtime import markup_join, str_join
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from tracker.domain.letter_sandbox import (
+    ALLOWED_FILTERS,
+    MAX_OUTPUT_CHARS,
+    MAX_RENDER_SECONDS,
+    Budget,
+    PlaceholderError,
+    budget_var,
+    letter_environment,
+    too_long,
+)
+
 MAX_SOURCE_CHARS = 20_000
-MAX_OUTPUT_CHARS = 40_000
-# Everything `join` and `~` may build in one render (intermediate values included).
-MAX_BUILT_CHARS = 5 * MAX_OUTPUT_CHARS
-MAX_RENDER_SECONDS = 0.5
 
 # Every placeholder a body or subject may use, with what it holds (shown on the edit page).
 PLACEHOLDERS: dict[str, str] = {
@@ -93,27 +93,6 @@ PLACEHOLDER_MAX_CHARS: dict[str, int] = {
 }
 
 # Filters kept from Jinja's set: none of them can build a value much larger than its input.
-ALLOWED_FILTERS = frozenset(
-    {
-        "upper",
-        "lower",
-        "title",
-        "capitalize",
-        "trim",
-        "default",
-        "d",
-        "e",
-        "escape",
-        "striptags",
-        "length",
-        "count",
-        "first",
-        "last",
-        "join",
-        "string",
-        "safe_join",
-    }
-)
 _ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
     nodes.Template,
     nodes.Output,
@@ -136,151 +115,6 @@ _ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
     nodes.Tuple,
     nodes.Keyword,
 )
-
-
-class PlaceholderError(ValueError):
-    """A template the editor must fix; the message is for people."""
-
-
-@dataclass
-class _Budget:
-    """What one render may still spend: a deadline and the characters it has built."""
-
-    deadline: float
-    built: int = 0
-    written: int = 0
-
-
-_budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
-    "letter_budget", default=None
-)
-
-
-def _too_long() -> PlaceholderError:
-    return PlaceholderError(f"The filled-in text is longer than {MAX_OUTPUT_CHARS} characters.")
-
-
-def _spend(size: int) -> None:
-    """Account for a value of `size` characters about to be built; refuse before building it."""
-    if size > MAX_OUTPUT_CHARS:
-        raise _too_long()
-    budget = _budget.get()
-    if budget is None:  # constant folding at compile time: only the size rule applies
-        return
-    _check_time(budget)
-    budget.built += size
-    if budget.built > MAX_BUILT_CHARS:
-        raise _too_long()
-
-
-def _check_time(budget: _Budget | None = None) -> None:
-    budget = budget or _budget.get()
-    if budget is not None and time.monotonic() > budget.deadline:
-        raise PlaceholderError("The letter took too long to fill in.")
-
-
-def _text_size(value: Any) -> int:
-    return len(value) if isinstance(value, str) else len(str(value))
-
-
-@pass_eval_context
-def _bounded_join(eval_ctx: EvalContext, value: Any, d: Any = "", attribute: Any = None) -> Any:
-    """Jinja's `join`, after checking the size of its result."""
-    if attribute is not None:
-        raise SecurityError("join by attribute is not allowed in letters")
-    items = list(value)
-    size = sum(_text_size(i) for i in items) + _text_size(d) * max(0, len(items) - 1)
-    _spend(size)
-    return sync_do_join(eval_ctx, items, d)
-
-
-def _bounded_filter(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """A filter that checks the clock first and whose result is bounded (checked after)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _check_time()
-        result = fn(*args, **kwargs)
-        if isinstance(result, str) and len(result) > MAX_OUTPUT_CHARS:
-            raise _too_long()
-        return result
-
-    return wrapper
-
-
-def _bounded_concat(parts: tuple[Any, ...], autoescape: bool) -> Any:
-    """`a ~ b ~ c`, after checking the size of its result."""
-    _spend(sum(_text_size(p) for p in parts))
-    return markup_join(parts) if autoescape else str_join(parts)
-
-
-def _finalize(value: Any) -> Any:
-    """Count every value written out, as it is written (before escaping)."""
-    budget = _budget.get()
-    if budget is not None:
-        _check_time(budget)
-        budget.written += _text_size(value)
-        if budget.written > MAX_OUTPUT_CHARS:
-            raise _too_long()
-    return value
-
-
-class _BoundedCodeGenerator(CodeGenerator):
-    """Jinja's code generator with `~` compiled to a call that checks its size first."""
-
-    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
-        self.write("environment.bounded_concat((")
-        for arg in node.nodes:
-            self.visit(arg, frame)
-            self.write(", ")
-        self.write("), context.eval_ctx.autoescape)")
-
-
-class _LetterSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox with every call refused and only plain data attributes reachable."""
-
-    code_generator_class = _BoundedCodeGenerator
-    bounded_concat = staticmethod(_bounded_concat)
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        # Only mapping keys (the context) are reachable; no methods, no dunders.
-        return False
-
-    def is_safe_callable(self, obj: Any) -> bool:
-        return False
-
-    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        raise SecurityError("calls are not allowed in letters")
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        _check_time()
-        if isinstance(obj, Mapping) and attribute in obj:
-            return obj[attribute]
-        return self.undefined(obj=obj, name=attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        _check_time()
-        if isinstance(obj, Mapping) and isinstance(argument, str) and argument in obj:
-            return obj[argument]
-        if isinstance(obj, (list, tuple)) and isinstance(argument, int):
-            try:
-                return obj[argument]
-            except IndexError:
-                pass
-        return self.undefined(obj=obj, name=str(argument)[:50])
-
-
-@lru_cache(maxsize=1)
-def _environment() -> _LetterSandbox:
-    env = _LetterSandbox(
-        autoescape=True, undefined=StrictUndefined, trim_blocks=True, finalize=_finalize
-    )
-    env.globals.clear()  # no range, lipsum, dict, cycler, joiner, namespace
-    env.filters = {
-        name: _bounded_filter(f) for name, f in env.filters.items() if name in ALLOWED_FILTERS
-    }
-    env.filters["join"] = _bounded_join
-    return env
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,7 +162,7 @@ def compile_letter_text(source: str) -> CompiledLetterText:
     """Check and compile a subject or body; raise PlaceholderError with a message for people."""
     if len(source) > MAX_SOURCE_CHARS:
         raise PlaceholderError(f"At most {MAX_SOURCE_CHARS} characters.")
-    env = _environment()
+    env = letter_environment()
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
@@ -349,7 +183,7 @@ def compile_letter_text(source: str) -> CompiledLetterText:
 def render_letter_text(source: str, context: Mapping[str, Any]) -> Markup:
     """Fill in a subject or body; the result is HTML-escaped text."""
     compiled = compile_letter_text(source)
-    token = _budget.set(_Budget(deadline=time.monotonic() + MAX_RENDER_SECONDS))
+    token = budget_var.set(Budget(deadline=time.monotonic() + MAX_RENDER_SECONDS))
     parts: list[str] = []
     size = 0
     try:
@@ -357,7 +191,7 @@ def render_letter_text(source: str, context: Mapping[str, Any]) -> Markup:
             # Literal text and escaping count here too (escaping at most sextuples a value).
             size += len(chunk)
             if size > 6 * MAX_OUTPUT_CHARS:
-                raise _too_long()
+                raise too_long()
             parts.append(chunk)
     except UndefinedError as exc:
         raise PlaceholderError(_undefined_message(exc)) from None
@@ -368,7 +202,7 @@ def render_letter_text(source: str, context: Mapping[str, Any]) -> Markup:
             raise
         raise PlaceholderError(f"The template cannot be filled in: {exc}.") from None
     finally:
-        _budget.reset(token)
+        budget_var.reset(token)
     return Markup("".join(parts))  # noqa: S704  (literals and values are both escaped)
 
 

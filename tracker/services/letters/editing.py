@@ -15,6 +15,7 @@ from tracker.domain.text import slugify
 from tracker.domain.vocabulary import AppealKind, AppealStatus
 from tracker.models import Addressee, Appeal, Campaign, Case, User, appeal_copies, utcnow
 from tracker.services import audit
+from tracker.services.letters.compose import LetterError
 from tracker.services.letters.fields import (
     ADDRESSEE_FIELDS,
     APPEAL_FIELDS,
@@ -32,7 +33,6 @@ from tracker.services.letters.fields import (
     raise_if,
     reject_unknown,
 )
-from tracker.services.letters.compose import LetterError
 from tracker.services.letters.printable import check_printable, printable_appeal, printable_case
 from tracker.services.publishing.objects import AppealCard
 from tracker.services.versions import flush_edit
