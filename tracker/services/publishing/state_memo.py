@@ -32,24 +32,26 @@ class StateMemo:
     process that writes a case, status change, appeal or addressee empties the memo at once
     (see `install`), so an edit made here is served here immediately; another server
     process sees it as soon as the commit that made it has replaced the publication stamp.
-    Without a usable stamp (a read-only instance folder) nothing is memoised.
+    With a stamp that cannot be used (a read-only instance folder) nothing is memoised; a memo
+    made without a stamp trusts what it read for `ttl` seconds.
     """
 
     def __init__(self, stamp: Stamp | None = None) -> None:
         self._states: dict[tuple[str, int], tuple[float, AppealState]] = {}
-        self.stamp = stamp if stamp is not None else Stamp()
+        self.stamp = stamp
         self._seen: tuple[int, int] | None = None
 
     def get(
         self, session: Session, slug: str, appeal_id: int, *, ttl: float, now: float
     ) -> AppealState:
         """The state of a letter, from memory when read less than `ttl` seconds ago."""
-        current = self.stamp.current()
-        if current is None:
-            ttl = 0.0
-        elif current != self._seen:
-            self._states.clear()
-            self._seen = current
+        if self.stamp is not None:
+            current = self.stamp.current()
+            if current is None:
+                ttl = 0.0
+            elif current != self._seen:
+                self._states.clear()
+                self._seen = current
         found = self._states.get((slug, appeal_id))
         if found is not None and now - found[0] < ttl:
             return found[1]
@@ -99,7 +101,7 @@ def _stamp_on_commit(session: Session) -> None:
     if not session.info.pop(_CHANGED, False):
         return
     for memo in list(_MEMOS):
-        if memo.stamp.usable:
+        if memo.stamp is not None and memo.stamp.usable:
             try:
                 memo.stamp.touch()
             except OSError as exc:
