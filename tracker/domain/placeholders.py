@@ -31,10 +31,12 @@ from tracker.domain.letter_sandbox import (
     MAX_OUTPUT_CHARS,
     MAX_RENDER_SECONDS,
     Budget,
-    PlaceholderError,
     budget_var,
     letter_environment,
     too_long,
+)
+from tracker.domain.letter_sandbox import (
+    PlaceholderError as PlaceholderError,
 )
 
 MAX_SOURCE_CHARS = 20_000
