@@ -529,6 +529,50 @@ def print_job_figures(quick: bool) -> None:
 # -- main -----------------------------------------------------------------------------------------
 
 
+HOSTILE_TEMPLATES = {
+    "join chain (finding 1)": "{{ case.name|join(case.name)|join(case.name)|join(case.name) }}",
+    "~ chain over charges": " ~ ".join(["case.charges"] * 40).join(["{{ ", " }}"]),
+}
+
+
+def hostile_figures(n: int) -> None:
+    """Hostile texts refused where they are saved (compiled afresh each time, as on a save)."""
+    from dataclasses import replace
+
+    from tracker.domain.placeholders import PlaceholderError, check_letter_text, compile_letter_text
+    from tracker.services.letters.compose import LetterError
+    from tracker.services.letters.printable import check_printable
+
+    for label, source in HOSTILE_TEMPLATES.items():
+
+        def refuse(_i: int, source: str = source, label: str = label) -> None:
+            compile_letter_text.cache_clear()
+            try:
+                check_letter_text(source, TODAY)
+            except PlaceholderError:
+                return
+            raise AssertionError(f"{label} was accepted")
+
+        ms = median_ms(refuse, n)
+        print(f"hostile template      {label:24} refused at save in {ms:6.1f} ms (target < 100)")
+    card = fake_card(1)
+    dos = replace(card, appeal=replace(card.appeal, body="x\n" * 10_000))
+
+    def refuse_dos(_i: int) -> None:
+        compile_letter_text.cache_clear()
+        try:
+            check_printable(dos, today=TODAY, organisation=ORG)
+        except LetterError:
+            return
+        raise AssertionError("10,000 lines were accepted")
+
+    ms = median_ms(refuse_dos, n)
+    print(
+        f"hostile template      {'10,000 lines (finding 2)':24} refused at activation "
+        f"in {ms:6.1f} ms"
+    )
+
+
 def main(quick: bool) -> None:
     from tracker.services.letters.compose import Supporter
     from tracker.services.letters.render import render_letter, stamp_sender
@@ -538,6 +582,7 @@ def main(quick: bool) -> None:
         return
 
     n = 7 if quick else 21
+    hostile_figures(n)
     # Warm both paths once (imports, fontconfig) so "cold" means an uncached letter in a
     # running worker, as at a campaign peak.
     render_letter(fake_card(0), paper="a4", today=TODAY, organisation=ORG)

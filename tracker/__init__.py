@@ -9,7 +9,12 @@ from typing import Any
 from flask import Flask, render_template
 
 from tracker import unit_of_work
-from tracker.config import default_instance_path, defaults, load_secret_key
+from tracker.config import (
+    default_instance_path,
+    defaults,
+    load_secret_key,
+    read_only_sqlite_url,
+)
 from tracker.crypto import DataKeyError, keyring
 from tracker.database import configure_engine
 from tracker.extensions import csrf, db, login_manager
@@ -35,6 +40,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
     keyring.configure(app.instance_path)
+    read_only = read_only_sqlite_url(str(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if read_only:
+        app.config["SQLALCHEMY_DATABASE_URI"] = read_only
 
     if "PASSWORD_HASH_PARAMETERS" in app.config:
         passwords.use_parameters(app.config["PASSWORD_HASH_PARAMETERS"])
@@ -56,7 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     # Per-application state, made here rather than at import: the memo of letter states (with
     # the session listeners that empty it on writes) and the tally of downloads not yet written.
-    app.extensions["letter_states"] = state_memo.install()
+    app.extensions["letter_states"] = state_memo.install(app.instance_path)
     app.extensions["download_tally"] = DownloadTally()
     from tracker.api import init_api
     from tracker.web import register_web

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def default_instance_path() -> str:
@@ -43,9 +46,31 @@ def load_secret_key(instance_path: str) -> str:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return key_file.read_text().strip()
+    except OSError as exc:
+        # A read-only instance folder: public pages still work; sign-ins last as long as this
+        # process. Set TRACKER_SECRET_KEY to share one key between processes.
+        log.warning("cannot write %s (%s): using a key for this process only", key_file, exc)
+        return key
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
+
+
+def read_only_sqlite_url(url: str) -> str | None:
+    """A read-only URL for a SQLite file whose folder cannot be written, else None.
+
+    SQLite in WAL mode creates `-wal` and `-shm` files beside the database even to read; in
+    a read-only folder that fails and every page would be a 500. Opened read-only (and
+    `immutable` when no writer has a `-wal` file open), reads work and writes fail cleanly.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url or url == prefix + ":memory:":
+        return None
+    path = Path(url[len(prefix) :])
+    if not path.exists() or os.access(path.parent, os.W_OK):
+        return None
+    immutable = "" if Path(f"{path}-wal").exists() else "&immutable=1"
+    return f"{prefix}file:{path}?mode=ro{immutable}&uri=true"
 
 
 def defaults(instance_path: str) -> dict[str, Any]:

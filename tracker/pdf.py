@@ -76,6 +76,23 @@ class _Expired(BaseException):
     """Raised by the alarm; a BaseException so no `except Exception` in a renderer swallows it."""
 
 
+class _TooManyPages(BaseException):
+    """Raised from WeasyPrint's progress log as soon as layout starts a page over the limit."""
+
+
+class _PageLimit(logging.Handler):
+    """Stops a layout at the first page over the limit: a 400-page body costs 5 pages, not 400."""
+
+    def __init__(self, max_pages: int) -> None:
+        super().__init__(logging.INFO)
+        self.max_pages = max_pages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        page = record.args[0] if isinstance(record.args, tuple) and record.args else 0
+        if record.msg == "Step 5 - Creating layout - Page %d" and int(page) > self.max_pages:
+            raise _TooManyPages
+
+
 class AssetFetcher(URLFetcher):
     """Serve files below the static folder for ASSET_BASE URLs; refuse everything else."""
 
@@ -221,15 +238,32 @@ def layout(
     files: Mapping[str, tuple[bytes, str]] | None = None,
     **options: Any,
 ) -> Document:
-    """Lay out trusted-template HTML; refuse documents longer than `max_pages`."""
-    fetcher = AssetFetcher(files=files)
-    document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher).render(
-        stylesheets=[stylesheet(s) for s in stylesheets],
-        font_config=font_config(),
-        presentational_hints=False,
-        pdf_tags=pdf_tags,
-        **options,
-    )
+    """Lay out trusted-template HTML; refuse documents longer than `max_pages`, early."""
+    progress = logging.getLogger("weasyprint.progress")
+    guard = _PageLimit(max_pages)
+    old_level, old_propagate = progress.level, progress.propagate
+    progress.addHandler(guard)
+    if not progress.isEnabledFor(logging.INFO):
+        # Progress records are for our handlers only, never for the application's log.
+        progress.setLevel(logging.INFO)
+        progress.propagate = False
+    try:
+        fetcher = AssetFetcher(files=files)
+        document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher).render(
+            stylesheets=[stylesheet(s) for s in stylesheets],
+            font_config=font_config(),
+            presentational_hints=False,
+            pdf_tags=pdf_tags,
+            **options,
+        )
+    except _TooManyPages:
+        raise RenderRefused(
+            f"The document has more than {max_pages} pages; at most {max_pages} are allowed."
+        ) from None
+    finally:
+        progress.removeHandler(guard)
+        progress.setLevel(old_level)
+        progress.propagate = old_propagate
     if len(document.pages) > max_pages:
         raise RenderRefused(
             f"The document has {len(document.pages)} pages; at most {max_pages} are allowed."

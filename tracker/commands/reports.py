@@ -56,7 +56,7 @@ def releases(year: int, fmt: str, output: str, public: bool) -> None:
             current_app.config["PDF_CACHE_DIR"],
             current_app.config["ORGANISATION_NAME"],
         )
-        data = cached.path.read_bytes()
+        data = cached.data
     else:
         report = build_release_report(db.session, year, public)
         if fmt == "html":

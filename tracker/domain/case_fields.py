@@ -75,8 +75,9 @@ CASE_FIELDS: tuple[CaseField, ...] = (
     CaseField("profession", Kind.LINE, "Profession", max_length=300, csv=True),
     CaseField("arrested_on", Kind.DATE, "Arrested on", csv=True),
     CaseField("place_of_detention", Kind.LINE, "Place of detention", max_length=300),
-    CaseField("charges", Kind.TEXT, "Charges"),
-    CaseField("sentence", Kind.TEXT, "Sentence"),
+    # Printed in letters: the letter check assumes these bounds (PLACEHOLDER_MAX_CHARS).
+    CaseField("charges", Kind.TEXT, "Charges", max_length=2_000),
+    CaseField("sentence", Kind.TEXT, "Sentence", max_length=1_000),
     CaseField("summary", Kind.TEXT, "Summary", csv=True),
     CaseField(
         "assigned_to_id",

@@ -2,9 +2,15 @@
 
 The context holds only plain strings, dates, numbers and lists built from public fields, so a
 template cannot reach a model, a session or a private column. On top of the sandbox, a template
-is checked before it runs: no loops, macros, calls, imports or arithmetic that could build huge
-values, a bounded source length, a bounded output length and a time budget. An unknown
-placeholder is an error (StrictUndefined) reported to the editor beside the field.
+is checked before it runs: no loops, macros, calls, imports or arithmetic, a bounded source
+length. While it runs, output is counted as it is produced: every `join` and `~` computes the
+size of its result before building it and refuses one over MAX_OUTPUT_CHARS (or a render that
+has built more than MAX_BUILT_CHARS in all), each value written out is counted, and the clock
+is checked at every step. So `name|join(name)|join(name)` stops at a few kilobytes instead of
+building gigabytes. At save time a template is filled with the longest value each placeholder
+can hold (PLACEHOLDER_MAX_CHARS), so a text that could grow too big for some person is refused
+before anyone downloads it. An unknown placeholder is an error (StrictUndefined) reported to
+the editor beside the field.
 """
 
 from __future__ import annotations
@@ -16,14 +22,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from tracker.domain.letter_sandbox import (
+    ALLOWED_FILTERS,
+    MAX_OUTPUT_CHARS,
+    MAX_RENDER_SECONDS,
+    Budget,
+    budget_var,
+    letter_environment,
+    too_long,
+)
+from tracker.domain.letter_sandbox import (
+    PlaceholderError as PlaceholderError,
+)
+
 MAX_SOURCE_CHARS = 20_000
-MAX_OUTPUT_CHARS = 40_000
-MAX_RENDER_SECONDS = 0.5
 
 # Every placeholder a body or subject may use, with what it holds (shown on the edit page).
 PLACEHOLDERS: dict[str, str] = {
@@ -51,28 +67,34 @@ PLACEHOLDERS: dict[str, str] = {
     "today": "Today's date, e.g. 8 October 2020",
 }
 
+# The longest value each placeholder can hold: the limits of the fields it is filled from
+# (services/cases, services/letters, the personalisation form), or a bound on what it can be.
+PLACEHOLDER_MAX_CHARS: dict[str, int] = {
+    "case.name": 200,
+    "case.name_native": 200,
+    "case.country": 60,
+    "case.country_code": 2,
+    "case.profession": 300,
+    "case.category": 60,
+    "case.place_of_detention": 300,
+    "case.charges": 2_000,
+    "case.sentence": 1_000,
+    "case.status": 40,
+    "case.detained_since": 40,
+    "case.days_detained": 6,
+    "addressee.honorific": 50,
+    "addressee.name": 200,
+    "addressee.full_name": 251,
+    "addressee.position": 200,
+    "addressee.institution": 300,
+    "addressee.salutation": 200,
+    "addressee.country": 60,
+    "supporter.name": 120,
+    "supporter.address": 404,
+    "today": 40,
+}
+
 # Filters kept from Jinja's set: none of them can build a value much larger than its input.
-ALLOWED_FILTERS = frozenset(
-    {
-        "upper",
-        "lower",
-        "title",
-        "capitalize",
-        "trim",
-        "default",
-        "d",
-        "e",
-        "escape",
-        "striptags",
-        "length",
-        "count",
-        "first",
-        "last",
-        "join",
-        "string",
-        "safe_join",
-    }
-)
 _ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
     nodes.Template,
     nodes.Output,
@@ -95,55 +117,6 @@ _ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
     nodes.Tuple,
     nodes.Keyword,
 )
-
-
-class PlaceholderError(ValueError):
-    """A template the editor must fix; the message is for people."""
-
-
-class _LetterSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox with every call refused and only plain data attributes reachable."""
-
-    deadline: float = 0.0
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        # Only mapping keys (the context) are reachable; no methods, no dunders.
-        return False
-
-    def is_safe_callable(self, obj: Any) -> bool:
-        return False
-
-    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        raise SecurityError("calls are not allowed in letters")
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        self._check_time()
-        if isinstance(obj, Mapping) and attribute in obj:
-            return obj[attribute]
-        return self.undefined(obj=obj, name=attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        self._check_time()
-        if isinstance(obj, Mapping) and isinstance(argument, str) and argument in obj:
-            return obj[argument]
-        if isinstance(obj, (list, tuple)) and isinstance(argument, int):
-            try:
-                return obj[argument]
-            except IndexError:
-                pass
-        return self.undefined(obj=obj, name=str(argument)[:50])
-
-    def _check_time(self) -> None:
-        if self.deadline and time.monotonic() > self.deadline:
-            raise PlaceholderError("The letter took too long to fill in.")
-
-
-@lru_cache(maxsize=1)
-def _environment() -> _LetterSandbox:
-    env = _LetterSandbox(autoescape=True, undefined=StrictUndefined, trim_blocks=True)
-    env.globals.clear()  # no range, lipsum, dict, cycler, joiner, namespace
-    env.filters = {name: f for name, f in env.filters.items() if name in ALLOWED_FILTERS}
-    return env
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +164,7 @@ def compile_letter_text(source: str) -> CompiledLetterText:
     """Check and compile a subject or body; raise PlaceholderError with a message for people."""
     if len(source) > MAX_SOURCE_CHARS:
         raise PlaceholderError(f"At most {MAX_SOURCE_CHARS} characters.")
-    env = _environment()
+    env = letter_environment()
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
@@ -212,15 +185,15 @@ def compile_letter_text(source: str) -> CompiledLetterText:
 def render_letter_text(source: str, context: Mapping[str, Any]) -> Markup:
     """Fill in a subject or body; the result is HTML-escaped text."""
     compiled = compile_letter_text(source)
-    env = _environment()
-    env.deadline = time.monotonic() + MAX_RENDER_SECONDS
+    token = budget_var.set(Budget(deadline=time.monotonic() + MAX_RENDER_SECONDS))
     parts: list[str] = []
     size = 0
     try:
         for chunk in compiled.render_fn(context):
+            # Literal text and escaping count here too (escaping at most sextuples a value).
             size += len(chunk)
-            if size > MAX_OUTPUT_CHARS:
-                raise PlaceholderError(f"The filled-in text is longer than {MAX_OUTPUT_CHARS}.")
+            if size > 6 * MAX_OUTPUT_CHARS:
+                raise too_long()
             parts.append(chunk)
     except UndefinedError as exc:
         raise PlaceholderError(_undefined_message(exc)) from None
@@ -231,7 +204,7 @@ def render_letter_text(source: str, context: Mapping[str, Any]) -> Markup:
             raise
         raise PlaceholderError(f"The template cannot be filled in: {exc}.") from None
     finally:
-        env.deadline = 0.0
+        budget_var.reset(token)
     return Markup("".join(parts))  # noqa: S704  (literals and values are both escaped)
 
 
@@ -241,6 +214,11 @@ def _undefined_message(exc: UndefinedError) -> str:
     if "has no attribute" in text:
         return f"Unknown placeholder: {text.split('has no attribute')[-1].strip()}."
     return f"Unknown placeholder: {text}."
+
+
+def changes_daily(source: str) -> bool:
+    """True when the filled-in text depends on the day (`today`, `case.days_detained`)."""
+    return "today" in compile_letter_text(source).names or "days_detained" in source
 
 
 def uses_supporter(source: str) -> bool:
@@ -278,21 +256,48 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def sample_context(today: dt.date) -> dict[str, Any]:
-    """A context with a value for every placeholder, to check templates while editing."""
-    case: dict[str, Any] = {k.split(".", 1)[1]: "x" for k in PLACEHOLDERS if k.startswith("case.")}
-    case["days_detained"] = 1
-    addressee = {k.split(".", 1)[1]: "x" for k in PLACEHOLDERS if k.startswith("addressee.")}
-    return build_context(
+def longest_value(placeholder: str) -> str:
+    """A value as long as `placeholder` can hold, in words of wide letters (for layout too)."""
+    size = PLACEHOLDER_MAX_CHARS[placeholder]
+    return ("Wmwmw " * (size // 6 + 1))[:size].strip().ljust(size, "W")
+
+
+def worst_case_context(today: dt.date) -> dict[str, Any]:
+    """Every placeholder filled with the longest value it can hold."""
+    case: dict[str, Any] = {
+        k.split(".", 1)[1]: longest_value(k) for k in PLACEHOLDERS if k.startswith("case.")
+    }
+    case["days_detained"] = 10 ** PLACEHOLDER_MAX_CHARS["case.days_detained"] - 1
+    addressee = {
+        k.split(".", 1)[1]: longest_value(k) for k in PLACEHOLDERS if k.startswith("addressee.")
+    }
+    context = build_context(
         case=case,
         addressee=addressee,
-        supporter_name="x",
-        supporter_address="x",
+        supporter_name=longest_value("supporter.name"),
+        supporter_address=longest_value("supporter.address"),
         today=today,
         format_date=lambda d: d.isoformat(),
     )
+    context["today"] = longest_value("today")
+    return context
+
+
+# The context templates are checked with while editing (kept under its first name).
+sample_context = worst_case_context
 
 
 def check_letter_text(source: str, today: dt.date) -> None:
-    """Raise PlaceholderError when the text does not compile or fill in."""
-    render_letter_text(source, sample_context(today))
+    """Raise PlaceholderError when the text does not compile, or could fill in too long."""
+    render_letter_text(source, worst_case_context(today))
+
+
+def value_too_long(context: Mapping[str, Any]) -> str | None:
+    """The first placeholder whose value is longer than it may be (older records), or None."""
+    for placeholder, limit in PLACEHOLDER_MAX_CHARS.items():
+        group, _, key = placeholder.partition(".")
+        value = context.get(group)
+        value = value.get(key) if isinstance(value, Mapping) and key else value
+        if isinstance(value, str) and len(value) > limit:
+            return placeholder
+    return None

@@ -121,7 +121,7 @@ def release_report(ctx: JobContext) -> JobResult:
         str(ctx.config["ORGANISATION_NAME"]),
     )
     suffix = "" if public else "-staff"
-    return JobResult(cached.path.read_bytes(), f"releases-{year}{suffix}.pdf")
+    return JobResult(cached.data, f"releases-{year}{suffix}.pdf")
 
 
 KINDS: dict[str, Kind] = {

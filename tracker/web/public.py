@@ -7,6 +7,7 @@ consented answers 404 everywhere here.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from typing import Any
 
@@ -19,9 +20,12 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import OperationalError
 
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound
@@ -46,9 +50,10 @@ def _on_register(state: Any) -> None:
     state.app.config.setdefault("LETTER_RATE_LIMIT", 20)
     state.app.config.setdefault("LETTER_RATE_WINDOW_SECONDS", 600)
     state.app.config.setdefault("COUNTER_FLUSH_SECONDS", 10.0)
-    state.app.config.setdefault("LETTER_CACHE_MAX_AGE", 300)
-    # How long a server process may reuse the state of a letter it read (seconds); edits made
-    # in the same process are seen at once, edits made in another one after at most this.
+    # How long a server process may reuse the state of a letter it read (seconds). Any commit
+    # that changes published data replaces a stamp file that every process checks first
+    # (services.publishing.changes), so an edit or an unpublication is seen by every process
+    # on this machine as soon as its request returned; 0 turns the memo off.
     state.app.config.setdefault("LETTER_STATE_TTL_SECONDS", 1.0)
 
 
@@ -97,26 +102,40 @@ def home() -> str:
 
 
 @bp.get("/cases/<slug>")
-def case(slug: str) -> str:
+def case(slug: str) -> Response:
     person = _or_404(public_service.public_case, db.session, slug)
     appeals = public_service.appeals_of_case(db.session, person)
     today = _today()
-    return render_template(
+    page = render_template(
         "public/case.html",
         case=person,
         appeals=appeals,
         today=today,
         open_appeals=[a for a in appeals if a.is_open(today)],
     )
+    return _revalidated(Response(page))
 
 
 @bp.get("/cases/<slug>/photo")
 def photo(slug: str) -> Response:
     data, mime = _or_404(public_service.case_photo, db.session, slug)
     response = Response(data, mimetype=mime)
-    response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _revalidated(response)
+
+
+def _revalidated(response: Response, etag: str | None = None) -> Response:
+    """A consent-gated answer: caches keep it but ask again each time (304 when unchanged).
+
+    Consent can be withdrawn at any moment: no browser or proxy may serve such a page, letter or
+    photo without asking, and the ETag makes asking cost a 304 without the body.
+    """
+    if etag:
+        response.set_etag(etag)
+    elif not response.get_etag()[0]:
+        response.add_etag()
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 def _card(slug: str, appeal_id: int) -> AppealCard:
@@ -134,7 +153,7 @@ def letter(slug: str, appeal_id: int) -> ResponseReturnValue:
     card = _card(slug, appeal_id)
     today = _today()
     lang, direction, _ = language_parts(card.appeal.language)
-    return render_template(
+    page = render_template(
         "public/letter.html",
         card=card,
         case=card.case,
@@ -145,6 +164,13 @@ def letter(slug: str, appeal_id: int) -> ResponseReturnValue:
         letter_lang=lang,
         letter_dir=direction,
     )
+    # The page carries this visitor's CSRF token, which is signed afresh on every request:
+    # the ETag is the page without it, plus the session's CSRF secret it was made from.
+    secret = str(session.get("csrf_token", ""))
+    digest = hashlib.sha256((page.replace(generate_csrf(), "") + secret).encode())
+    response = Response(page)
+    response.cache_control.private = True
+    return _revalidated(response, digest.hexdigest()[:32])
 
 
 def _paper() -> str:
@@ -158,7 +184,13 @@ def _count_download(appeal_id: int) -> None:
     tally = current_app.extensions["download_tally"]
     tally.add(appeal_id, _today())
     if tally.due(float(current_app.config["COUNTER_FLUSH_SECONDS"])):
-        tally.flush(db.session)  # committed with the request
+        try:
+            tally.flush(db.session)  # committed with the request
+        except OperationalError as exc:
+            # A read-only database (instance folder): the letter is still served; the tally
+            # of these downloads is lost, which is better than refusing the letter.
+            unit_of_work.rollback()
+            current_app.logger.warning("download counts not written: %s", exc.orig)
 
 
 @bp.get("/cases/<slug>/letters/<int:appeal_id>.pdf")
@@ -190,13 +222,10 @@ def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
         return render_template("public/letter_error.html", message=exc.message), 422
     _count_download(appeal_id)
     # A letter is tens of kilobytes: reading it whole is cheaper than a file wrapper.
-    response = Response(cached.path.read_bytes(), mimetype="application/pdf")
+    response = Response(cached.data, mimetype="application/pdf")
     response.set_etag(cached.etag)
-    response.cache_control.public = True
-    response.cache_control.max_age = int(current_app.config["LETTER_CACHE_MAX_AGE"])
-    response.make_conditional(request)
     response.headers["Content-Disposition"] = content_disposition(state.case_name, appeal_id, paper)
-    return response
+    return _revalidated(response)
 
 
 def _rate_limited(slug: str, appeal_id: int) -> Response | None:

@@ -62,7 +62,7 @@ def _pdf(year: int, public: bool) -> Response:
     suffix = "" if public else "-staff"
     # Bytes, not the path: no file handle is left to the WSGI server to close.
     response = send_file(
-        io.BytesIO(cached.path.read_bytes()),
+        io.BytesIO(cached.data),
         mimetype="application/pdf",
         download_name=f"releases-{year}{suffix}.pdf",
         etag=cached.etag,

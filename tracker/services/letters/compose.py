@@ -19,7 +19,13 @@ import weasyprint
 from markupsafe import Markup
 
 from tracker.domain.dates import format_partial_date
-from tracker.domain.placeholders import PlaceholderError, build_context, render_letter_text
+from tracker.domain.placeholders import (
+    PlaceholderError,
+    build_context,
+    render_letter_text,
+    value_too_long,
+    worst_case_context,
+)
 from tracker.paths import STATIC_DIR, TEMPLATES_DIR
 from tracker.services.publishing.objects import AppealCard, PublicCase
 from tracker.services.templating import render_document
@@ -27,6 +33,13 @@ from tracker.services.templating import render_document
 PAPERS = ("a4", "letter")
 LETTER_STYLES = ("css/letter.css",)
 MAX_LETTER_PAGES = 4
+# A letter is checked at save and activation in well under this; a download in about 0.06 s.
+LETTER_SECONDS = 5.0
+# A generous estimate of what fits: a line of 11 pt text holds about 90 characters and a page
+# about 50 lines, so a text that needs more lines than this cannot fit on MAX_LETTER_PAGES
+# pages (a one-letter line still takes a line). Refused before any layout.
+CHARS_PER_LINE = 90
+MAX_LETTER_LINES = MAX_LETTER_PAGES * 50
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"})
 MAX_SENDER_NAME = 120
 MAX_SENDER_ADDRESS = 400
@@ -41,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "closing": "Yours sincerely,",
         "signature": "Signature",
         "copies": "Copies to",
+        "date": "Date",
     },
     "fa": {
         "sender": "فرستنده",
@@ -50,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         "closing": "با احترام،",
         "signature": "امضا",
         "copies": "رونوشت",
+        "date": "تاریخ",
     },
     "zh": {
         "sender": "寄信人",
@@ -59,6 +74,7 @@ LABELS: dict[str, dict[str, str]] = {
         "closing": "此致敬礼",
         "signature": "签名",
         "copies": "抄送",
+        "date": "日期",
     },
     "vi": {
         "sender": "Người gửi",
@@ -68,6 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
         "closing": "Trân trọng,",
         "signature": "Chữ ký",
         "copies": "Đồng gửi",
+        "date": "Ngày",
     },
 }
 
@@ -137,23 +154,36 @@ def letter_context(
     sender_mode: str,
     supporter: Supporter | None = None,
     stamp: bool = False,
+    worst_case: bool = False,
 ) -> dict[str, Any]:
-    """What the letter template prints: plain values, the caseworker's text filled in."""
+    """What the letter template prints: plain values, the caseworker's text filled in.
+
+    With `worst_case`, every placeholder holds the longest value its field allows.
+    """
     case, appeal = card.case, card.appeal
     lang, direction, labels = language_parts(appeal.language)
-    context = build_context(
-        case=case.placeholder_values(today),
-        addressee=appeal.addressee.placeholder_values() if appeal.addressee else None,
-        supporter_name=supporter.name if supporter else "",
-        supporter_address=supporter.address if supporter else "",
-        today=today,
-        format_date=lambda d: format_partial_date(d, locale=appeal.language),
-    )
+    if worst_case:
+        context = worst_case_context(today)
+    else:
+        context = build_context(
+            case=case.placeholder_values(today),
+            addressee=appeal.addressee.placeholder_values() if appeal.addressee else None,
+            supporter_name=supporter.name if supporter else "",
+            supporter_address=supporter.address if supporter else "",
+            today=today,
+            format_date=lambda d: format_partial_date(d, locale=appeal.language),
+        )
+        too_long = value_too_long(context)
+        if too_long:
+            # An older record longer than its field now allows: the save-time check assumed
+            # the limit, so this letter is refused before any layout.
+            raise LetterError(f"The letter cannot be filled in: {too_long} is too long.")
     letter: dict[str, Any] = {
         "lang": lang,
         "dir": direction,
         "labels": LABELS[labels],
         "stamp": stamp,
+        "today": context["today"],
         "sender_mode": sender_mode,
         "supporter_name": supporter.name if supporter else "",
         "supporter_address_lines": supporter.address.splitlines() if supporter else [],
@@ -168,7 +198,6 @@ def letter_context(
     letter.update(
         addressee=appeal.addressee,
         copies=appeal.copies_to,
-        today=context["today"],
         subject=subject,
         body=body,
         asks=list(appeal.asks),

@@ -15,6 +15,7 @@ from tracker.domain.text import slugify
 from tracker.domain.vocabulary import AppealKind, AppealStatus
 from tracker.models import Addressee, Appeal, Campaign, Case, User, appeal_copies, utcnow
 from tracker.services import audit
+from tracker.services.letters.compose import LetterError
 from tracker.services.letters.fields import (
     ADDRESSEE_FIELDS,
     APPEAL_FIELDS,
@@ -32,6 +33,8 @@ from tracker.services.letters.fields import (
     raise_if,
     reject_unknown,
 )
+from tracker.services.letters.printable import check_printable, printable_appeal, printable_case
+from tracker.services.publishing.objects import AppealCard
 from tracker.services.versions import flush_edit
 
 
@@ -275,6 +278,30 @@ def _set_copies(session: Session, appeal: Appeal, copies: list[Addressee]) -> No
         )
 
 
+# The organisation's name is printed in the letter head; the check assumes a long one.
+_WORST_ORGANISATION = "Organisation for the Defence of Human Rights and Prisoners of Conscience"
+
+
+def check_appeal_printable(session: Session, appeal: Appeal) -> None:
+    """Refuse an active appeal whose letter could not print within the limits for some person.
+
+    Runs after the flush (on the values as saved); a refusal is a ValidationError on the body,
+    and the caller rolls the unit of work back. Drafts and closed appeals are never served.
+    """
+    if appeal.status != AppealStatus.ACTIVE:
+        return
+    case = printable_case(session, appeal.case_id)
+    printable = printable_appeal(session, appeal.id)
+    if case is None or printable is None:  # pragma: no cover - both were just flushed
+        return
+    try:
+        check_printable(
+            AppealCard(case, printable), today=dt.date.today(), organisation=_WORST_ORGANISATION
+        )
+    except LetterError as exc:
+        raise ValidationError(exc.message, {"body": exc.message}) from None
+
+
 def create_appeal(
     session: Session, actor: User | None, case: Case, fields: Mapping[str, Any]
 ) -> Appeal:
@@ -286,6 +313,7 @@ def create_appeal(
     session.flush()
     if copies:
         _set_copies(session, appeal, copies)
+    check_appeal_printable(session, appeal)
     audit.record(
         session,
         actor,
@@ -323,6 +351,7 @@ def update_appeal(
     flush_edit(session, appeal, "Someone else saved this appeal after you opened it.")
     if copies is not None and "copies_to" in changed:
         _set_copies(session, appeal, copies)
+    check_appeal_printable(session, appeal)
     names = ["campaign" if n == "campaign_id" else n for n in changed]
     audit.record(
         session,

@@ -6,11 +6,30 @@ leaking private fields.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.domain.placeholders import longest_value, uses_supporter
 from tracker.models import Appeal, Campaign, Case
-from tracker.services.publishing.objects import PublicAppeal, PublicCase
+from tracker.pdf import RenderRefused, layout, release_memory, time_limit
+from tracker.services.letters.compose import (
+    CHARS_PER_LINE,
+    LETTER_SECONDS,
+    MAX_LETTER_LINES,
+    MAX_LETTER_PAGES,
+    PAPERS,
+    LetterError,
+    Supporter,
+    letter_context,
+    letter_html,
+    stylesheets,
+)
+from tracker.services.publishing.objects import AppealCard, PublicAppeal, PublicCase
 from tracker.services.publishing.rows import (
     APPEAL_COLUMNS,
     CASE_COLUMNS,
@@ -34,3 +53,53 @@ def printable_appeal(session: Session, appeal_id: int) -> PublicAppeal | None:
     )
     found = load_appeals(session, query)
     return found[0] if found else None
+
+
+def estimated_lines(letter: Mapping[str, Any]) -> int:
+    """Lines the subject, body and asks of a letter take at least (CHARS_PER_LINE a line)."""
+    texts = [str(letter["subject"]), *letter["asks"]]
+    texts += re.split(r"<br>|</p>", str(letter["body"]))
+    return sum(-(-len(re.sub(r"<[^>]*>", "", t)) // CHARS_PER_LINE) for t in texts if t)
+
+
+def check_printable(card: AppealCard, *, today: dt.date, organisation: str) -> None:
+    """Refuse (LetterError) a letter that would not print within the limits.
+
+    Run when an appeal is saved active or activated, so that no download has to find out.
+    First the text is filled with the longest value of every placeholder and its lines are
+    counted (no layout: 10,000 one-letter lines are refused in milliseconds); then the letter
+    as it is today is laid out on both papers within the page and time limits.
+    """
+    sender_mode = "lines"
+    worst_supporter = supporter = None
+    if uses_supporter(card.appeal.body) or uses_supporter(card.appeal.subject):
+        sender_mode = "filled"
+        worst_supporter = Supporter(
+            longest_value("supporter.name"), longest_value("supporter.address")
+        )
+        supporter = Supporter("Supporter", "")
+    worst = letter_context(
+        card, today=today, sender_mode=sender_mode, supporter=worst_supporter, worst_case=True
+    )
+    lines = estimated_lines(worst)
+    if lines > MAX_LETTER_LINES:
+        raise LetterError(
+            f"This letter cannot be printed: with the longest names and charges the fields "
+            f"allow it takes about {lines} lines; at most {MAX_LETTER_LINES} fit on "
+            f"{MAX_LETTER_PAGES} pages."
+        )
+    html = letter_html(
+        card,
+        today=today,
+        organisation=organisation,
+        sender_mode=sender_mode,
+        supporter=supporter,
+    )
+    for paper in PAPERS:
+        try:
+            with time_limit(LETTER_SECONDS):
+                layout(html, stylesheets(paper), max_pages=MAX_LETTER_PAGES)
+        except RenderRefused as exc:
+            raise LetterError(f"This letter cannot be printed: {exc.message}") from None
+        finally:
+            release_memory()

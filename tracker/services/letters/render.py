@@ -16,6 +16,7 @@ from urllib.parse import quote
 from tracker.domain.text import slugify
 from tracker.pdf import RenderRefused, render_pdf
 from tracker.services.letters.compose import (
+    LETTER_SECONDS,
     MAX_LETTER_PAGES,
     PAPERS,
     LetterError,
@@ -46,21 +47,36 @@ def render_letter(
         card, today=today, organisation=organisation, sender_mode=sender_mode, supporter=supporter
     )
     try:
-        return render_pdf(html, stylesheets(paper), max_pages=MAX_LETTER_PAGES)
+        return render_pdf(
+            html, stylesheets(paper), max_pages=MAX_LETTER_PAGES, seconds=LETTER_SECONDS
+        )
     except RenderRefused as exc:
         raise LetterError(f"This letter cannot be printed: {exc.message}") from None
 
 
 def letter_key(
-    state: AppealState, *, paper: str, today: dt.date, variant: str, organisation: str
+    state: AppealState,
+    *,
+    paper: str,
+    today: dt.date,
+    variant: str,
+    organisation: str,
+    daily: bool = False,
 ) -> str:
-    """The cache key: the versions of everything printed, paper, day, template and stylesheets."""
+    """The cache key: the versions of everything printed, paper, template and stylesheets.
+
+    The day is in the key only for a text that changes with it (`daily`: it uses `today` or
+    `case.days_detained`). A cached letter carries no date of its own: the plain letter leaves
+    a "Date" line to fill by hand beside the sender lines, and a personalised letter gets the
+    date stamped with its sender block. So the cache does not grow by a copy of every letter
+    each day; what it keeps is bounded by pdf_cache's size and age limits.
+    """
     return cache_key(
         "letter",
         template_version(),
         variant,
         paper,
-        today.isoformat(),
+        today.isoformat() if daily else None,
         organisation,
         state.appeal_id,
         state.versions,
@@ -84,7 +100,12 @@ def cached_letter(
     if paper not in PAPERS:
         raise LetterError("Choose A4 or Letter paper.")
     key = letter_key(
-        state, paper=paper, today=today, variant=sender_mode, organisation=organisation
+        state,
+        paper=paper,
+        today=today,
+        variant=sender_mode,
+        organisation=organisation,
+        daily=state.daily,
     )
     return get_or_render(
         cache_dir,
@@ -126,7 +147,7 @@ def personalised_letter(
         sender_mode="blank",
     )
     return stamp_sender(
-        base.path.read_bytes(), card, supporter, paper=paper, today=today, organisation=organisation
+        base.data, card, supporter, paper=paper, today=today, organisation=organisation
     )
 
 

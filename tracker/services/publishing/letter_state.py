@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import NotFound
@@ -29,6 +29,8 @@ class AppealState:
     status: str
     deadline: dt.date | None
     versions: tuple[Any, ...]
+    # The text may use `today` or `case.days_detained`: its letter changes every day.
+    daily: bool = False
 
     def is_open(self, today: dt.date) -> bool:
         """Active and not past its take-action-before date."""
@@ -67,6 +69,13 @@ def _state_query() -> Select[*tuple[Any, ...]]:
             counted.label("copies_count"),
             version_sum.label("copies_versions"),
             placed.label("copies_places"),
+            or_(
+                *(
+                    column.contains(word)
+                    for column in (Appeal.subject, Appeal.body)
+                    for word in ("today", "days_detained")
+                )
+            ).label("daily"),
         )
         .join(Case, Case.id == Appeal.case_id)
         .outerjoin(Addressee, Addressee.id == Appeal.addressee_id)
@@ -102,4 +111,6 @@ def appeal_state(session: Session, slug: str, appeal_id: int) -> AppealState:
         # a new database, ids and versions start again while the disk cache remains.
         (slug, row.case_id, row.created_at, row.case_created_at),
     )
-    return AppealState(row.case_id, row.full_name, row.id, row.status, row.deadline, versions)
+    return AppealState(
+        row.case_id, row.full_name, row.id, row.status, row.deadline, versions, bool(row.daily)
+    )

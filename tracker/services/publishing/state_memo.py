@@ -1,18 +1,27 @@
-"""A per-process memo of letter states, emptied by any write of this process to printed rows.
+"""A per-process memo of letter states, emptied by any write to printed rows.
 
 create_app makes one memo per application (`install`) and registers the session listeners
-that empty it; nothing is attached at import.
+that empty it; nothing is attached at import. A write of this process empties its memos at
+once; a commit of such a write replaces the publication stamp (services.publishing.changes),
+which every other process checks before trusting its memo.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import weakref
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from tracker.models import Addressee, Appeal, Case, StatusChange, appeal_copies
+from tracker.services.publishing.changes import Stamp
 from tracker.services.publishing.letter_state import AppealState, appeal_state
+
+log = logging.getLogger(__name__)
+_CHANGED = "tracker_published_data_changed"
 
 
 class StateMemo:
@@ -22,16 +31,27 @@ class StateMemo:
     spares each repeat download its database round trip. Every flush or bulk statement of this
     process that writes a case, status change, appeal or addressee empties the memo at once
     (see `install`), so an edit made here is served here immediately; another server
-    process sees it after at most `ttl` seconds.
+    process sees it as soon as the commit that made it has replaced the publication stamp.
+    With a stamp that cannot be used (a read-only instance folder) nothing is memoised; a memo
+    made without a stamp trusts what it read for `ttl` seconds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, stamp: Stamp | None = None) -> None:
         self._states: dict[tuple[str, int], tuple[float, AppealState]] = {}
+        self.stamp = stamp
+        self._seen: tuple[int, int] | None = None
 
     def get(
         self, session: Session, slug: str, appeal_id: int, *, ttl: float, now: float
     ) -> AppealState:
         """The state of a letter, from memory when read less than `ttl` seconds ago."""
+        if self.stamp is not None:
+            current = self.stamp.current()
+            if current is None:
+                ttl = 0.0
+            elif current != self._seen:
+                self._states.clear()
+                self._seen = current
         found = self._states.get((slug, appeal_id))
         if found is not None and now - found[0] < ttl:
             return found[1]
@@ -55,25 +75,48 @@ _PRINTED_TABLES = frozenset(
 _MEMOS: weakref.WeakSet[StateMemo] = weakref.WeakSet()
 
 
-def install() -> StateMemo:
-    """A new memo for one application, with the session listeners that empty it on writes."""
-    memo = StateMemo()
+def install(instance_path: str | os.PathLike[str] | None = None) -> StateMemo:
+    """A new memo for one application, with the session listeners that empty it on writes.
+
+    With an instance folder, the memo trusts itself only while that folder's publication
+    stamp is unchanged, and commits of printed rows replace the stamp.
+    """
+    memo = StateMemo(Stamp(instance_path) if instance_path is not None else None)
     _MEMOS.add(memo)
     if not event.contains(Session, "after_flush", _forget_on_flush):
         event.listen(Session, "after_flush", _forget_on_flush)
         event.listen(Session, "do_orm_execute", _forget_on_write)
+        event.listen(Session, "after_commit", _stamp_on_commit)
+        event.listen(Session, "after_soft_rollback", _unmark_on_rollback)
     return memo
 
 
-def _forget_all() -> None:
+def _forget_all(session: Session) -> None:
+    session.info[_CHANGED] = True
     for memo in list(_MEMOS):
         memo.clear()
+
+
+def _stamp_on_commit(session: Session) -> None:
+    if not session.info.pop(_CHANGED, False):
+        return
+    for memo in list(_MEMOS):
+        if memo.stamp is not None and memo.stamp.usable:
+            try:
+                memo.stamp.touch()
+            except OSError as exc:
+                log.warning("cannot replace the publication stamp %s: %s", memo.stamp.path, exc)
+
+
+def _unmark_on_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction: nothing was committed
+        session.info.pop(_CHANGED, None)
 
 
 def _forget_on_flush(session: Session, _context: UOWTransaction) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, _PRINTED):
-            _forget_all()
+            _forget_all(session)
             return
 
 
@@ -81,4 +124,4 @@ def _forget_on_write(state: ORMExecuteState) -> None:
     if state.is_update or state.is_delete or state.is_insert:
         table = getattr(state.statement, "table", None)
         if table is None or getattr(table, "name", None) in _PRINTED_TABLES:
-            _forget_all()
+            _forget_all(state.session)
