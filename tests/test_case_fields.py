@@ -45,6 +45,8 @@ def test_private_fields_are_the_declared_ones() -> None:
         "family_contacts",
         "lawyer_contact",
         "detention_address",
+        "birth_date",
+        "birth_date_precision",
     )
 
 

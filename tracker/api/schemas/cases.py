@@ -52,6 +52,10 @@ def _case_input_field(spec: CaseField, *, create: bool) -> fields.Field[Any]:
         )
     if kind is Kind.COUNTRY:
         return CountryCode(required=required)
+    if kind is Kind.PRECISION:
+        return fields.String(
+            required=False, validate=validate.OneOf(spec.choices), metadata=metadata
+        )
     if kind is Kind.CHOICE:
         return fields.String(
             required=required,
@@ -75,6 +79,8 @@ def _case_output_field(spec: CaseField) -> fields.Field[Any]:
         return fields.Date(required=True, allow_none=True)
     if kind is Kind.USER:
         return fields.Integer(required=True, allow_none=True)
+    if kind is Kind.PRECISION:
+        return fields.String(required=True, validate=validate.OneOf(spec.choices))
     if kind is Kind.CHOICE:
         return fields.String(
             required=True, allow_none=not spec.required, validate=validate.OneOf(spec.choices)
