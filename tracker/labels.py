@@ -40,11 +40,11 @@ def role_label(token: str | None) -> str:
     return gettext(Role(token).label) if token else ""
 
 
-def appeal_kind_label(token: str | None) -> str:
-    """ "Appeal" or "Message of solidarity" in the reader's language."""
-    if not token:
+def appeal_kind_label(kind: str | None) -> str:
+    """The kind of an appeal (a letter or a message of solidarity) in the reader's language."""
+    if not kind:
         return ""
-    return gettext("Message of solidarity") if token == "solidarity" else gettext("Appeal")
+    return gettext("Message of solidarity") if kind == "solidarity" else gettext("Appeal")
 
 
 def partial_date(value: dt.date | None, precision: str = "day") -> str:
@@ -53,7 +53,7 @@ def partial_date(value: dt.date | None, precision: str = "day") -> str:
 
 
 def number(value: float) -> str:
-    """A count with the separators of the reader's language ("1,204", "1 204", "١٬٢٠٤")."""
+    """A count with the separators of the reader's language (1,204 in English)."""
     return str(format_decimal(value, locale=_language()))
 
 
