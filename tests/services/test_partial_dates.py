@@ -12,7 +12,7 @@ from click.testing import Result
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.cli.conftest import tracker  # noqa: F401
+from tests.cli.conftest import tracker  # noqa: F401  (the fixture, used by name)
 from tests.conftest import login_as
 from tracker.domain.errors import ValidationError
 from tracker.models import Case, User
@@ -75,13 +75,13 @@ def test_arrest_known_to_the_year_starts_a_history_at_that_precision(
     assert case.arrested_on == dt.date(2015, 5, 1)
 
 
-def _import(tracker: Callable[..., Result], tmp_path: Path, cases: str, events: str = "") -> Result:
+def _import(run: Callable[..., Result], tmp_path: Path, cases: str, events: str = "") -> Result:
     (tmp_path / "cases.csv").write_text(f"{HEADER}\n{cases}\n", "utf-8")
     args = ["cases", "import", str(tmp_path / "cases.csv")]
     if events:
         (tmp_path / "events.csv").write_text(f"{EVENTS_HEADER}\n{events}\n", "utf-8")
         args += ["--events", str(tmp_path / "events.csv")]
-    return tracker(*args)
+    return run(*args)
 
 
 def test_import_takes_a_month_precision_event_after_a_day_in_the_same_month(
