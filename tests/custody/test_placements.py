@@ -1,4 +1,4 @@
-"""Placements and hearings: the API, the staff case page, the timeline, the audit log, the dashboard."""
+"""Placements and hearings: API, staff case page, timeline, audit log and dashboard."""
 
 from __future__ import annotations
 
