@@ -1,7 +1,7 @@
 """facilities, placements, hearings and letter reports (issue 13)
 
 Revision ID: custody_0001
-Revises: sec_auth_2fa
+Revises: records_case_fields
 Create Date: 2026-12-03 13:02:41.386673
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'custody_0001'
-down_revision = 'sec_auth_2fa'
+down_revision = 'records_case_fields'
 branch_labels = None
 depends_on = None
 

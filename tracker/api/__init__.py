@@ -28,7 +28,7 @@ from tracker.api import (
     jobs,
     reports,
 )
-from tracker.api.schemas import MAX_ID, ErrorSchema
+from tracker.api.schemas.base import MAX_ID, ErrorSchema
 from tracker.extensions import csrf
 from tracker.services.reports.releases import MAX_YEAR, MIN_YEAR
 from tracker.web.security import relaxed_policy

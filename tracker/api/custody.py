@@ -7,7 +7,9 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from tracker.api.auth import api_user
-from tracker.api.custody_schemas import (
+from tracker.api.records import record_or_404
+from tracker.api.schemas.base import ErrorSchema
+from tracker.api.schemas.custody import (
     HearingCreateSchema,
     HearingListSchema,
     HearingSchema,
@@ -18,8 +20,6 @@ from tracker.api.custody_schemas import (
     PlacementListSchema,
     PlacementSchema,
 )
-from tracker.api.records import record_or_404
-from tracker.api.schemas import ErrorSchema
 from tracker.extensions import db
 from tracker.models import Case
 from tracker.services.custody import letter_reports, placements

@@ -9,13 +9,6 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from tracker.api.auth import api_user
-from tracker.api.custody_schemas import (
-    FacilityCreateSchema,
-    FacilityFieldsSchema,
-    FacilityListQuerySchema,
-    FacilityListSchema,
-    FacilitySchema,
-)
 from tracker.api.etags import etag_for
 from tracker.api.records import (
     etag_header,
@@ -23,7 +16,14 @@ from tracker.api.records import (
     patch_versioned,
     record_or_404,
 )
-from tracker.api.schemas import ErrorSchema
+from tracker.api.schemas.base import ErrorSchema
+from tracker.api.schemas.custody import (
+    FacilityCreateSchema,
+    FacilityFieldsSchema,
+    FacilityListQuerySchema,
+    FacilityListSchema,
+    FacilitySchema,
+)
 from tracker.domain.custody import LetterRules, needs_verification
 from tracker.extensions import db
 from tracker.models import Facility

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from tracker.api.schemas import (
-    LANGUAGE_PATTERN,
+from tracker.api.schemas.base import (
     MAX_ID,
     SOURCE_URL_PATTERN,
     CountryCode,
@@ -14,6 +13,7 @@ from tracker.api.schemas import (
     StrictSchema,
     Text,
 )
+from tracker.api.schemas.letters import LANGUAGE_PATTERN
 from tracker.domain.custody import (
     MAX_RULE_CHARS,
     MAX_RULE_ITEMS,
