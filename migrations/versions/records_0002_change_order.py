@@ -2,7 +2,7 @@
 "7 September 2020"); every existing change sorts at its effective date
 
 Revision ID: records_change_order
-Revises: records_case_fields
+Revises: custody_0001
 Create Date: 2026-12-03 13:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "records_change_order"
-down_revision = "records_case_fields"
+down_revision = "custody_0001"
 branch_labels = None
 depends_on = None
 
