@@ -60,7 +60,7 @@ def _check_layout(page: Any, language: str, width: int, name: str) -> None:
         if width >= 1000:
             assert switcher["x"] > brand["x"], (name, switcher, brand)
     # The switcher is on screen and each link is big enough to tap on a phone.
-    assert 0 <= switcher["x"] and switcher["x"] + switcher["width"] <= width
+    assert switcher["x"] >= 0 and switcher["x"] + switcher["width"] <= width
     for i in range(page.locator(".lang-switch a").count()):
         link = page.locator(".lang-switch a").nth(i).bounding_box()
         assert link is not None and link["height"] >= 24 and link["width"] >= 24
