@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
         account,
         admin,
         auth,
+        custody,
         jobs,
         letters_staff,
         nul_guard,
@@ -25,7 +26,15 @@ def register_web(app: Flask) -> None:
 
     nul_guard.init_app(app)
     auth.init_app(app)
-    for blueprint in (public.bp, reports.bp, staff.bp, admin.bp, letters_staff.bp, jobs.bp):
+    for blueprint in (
+        public.bp,
+        reports.bp,
+        staff.bp,
+        admin.bp,
+        letters_staff.bp,
+        jobs.bp,
+        custody.bp,
+    ):
         app.register_blueprint(blueprint)
     account.init_app(app)
     security.init_app(app)
