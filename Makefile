@@ -52,3 +52,10 @@ lint: install-dev
 	$(BIN)/ruff check tracker tests benchmarks
 	$(BIN)/ruff format --check tracker tests benchmarks
 	$(BIN)/mypy --strict tracker/domain tracker/services tracker/models
+
+# The letter's own words (tracker/letter_words/<locale>/LC_MESSAGES/letters.po, a catalog of
+# their own, apart from the site's): the compiled .mo files are committed beside them, so a
+# fresh machine needs no compile step; run this after editing a .po.
+.PHONY: letter-words
+letter-words: install-dev
+	$(BIN)/pybabel compile -d tracker/letter_words -D letters --statistics

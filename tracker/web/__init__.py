@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from tracker.domain.dates import format_partial_date
+from tracker.domain.scripts import native_lang
 from tracker.domain.values import country_name
 from tracker.domain.vocabulary import Category, ReleaseKind, Status
 from tracker.services.templating import format_number
@@ -35,6 +36,7 @@ def register_web(app: Flask) -> None:
     # Counts with thousands separators: "1,204 released", as the report is read in English.
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["partial_date"] = format_partial_date
+    app.jinja_env.filters["native_lang"] = native_lang  # a name's own script sets its font
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["status_label"] = lambda s: Status(s).label if s else ""
     app.jinja_env.filters["category_label"] = lambda c: Category(c).label if c else ""
