@@ -14,12 +14,8 @@ from tracker.api.records import (
     record_or_404,
     with_etag,
 )
-from tracker.api.schemas import (
-    AppealFieldsSchema,
-    AppealListSchema,
-    AppealSchema,
-    ErrorSchema,
-)
+from tracker.api.schemas.base import ErrorSchema
+from tracker.api.schemas.letters import AppealFieldsSchema, AppealListSchema, AppealSchema
 from tracker.extensions import db
 from tracker.models import Appeal, Case
 from tracker.services.letters import editing as letters

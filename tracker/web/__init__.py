@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask
+from markupsafe import Markup
 
-from tracker.domain.dates import format_partial_date
+from tracker import labels
 from tracker.domain.scripts import native_lang
-from tracker.domain.values import country_name
-from tracker.domain.vocabulary import Category, ReleaseKind, Status
-from tracker.services.templating import format_number
 
 
 def register_web(app: Flask) -> None:
@@ -17,6 +15,7 @@ def register_web(app: Flask) -> None:
         account,
         admin,
         auth,
+        custody,
         jobs,
         letters_staff,
         nul_guard,
@@ -28,17 +27,31 @@ def register_web(app: Flask) -> None:
 
     nul_guard.init_app(app)
     auth.init_app(app)
-    for blueprint in (public.bp, reports.bp, staff.bp, admin.bp, letters_staff.bp, jobs.bp):
+    for blueprint in (
+        public.bp,
+        reports.bp,
+        staff.bp,
+        admin.bp,
+        letters_staff.bp,
+        jobs.bp,
+        custody.bp,
+    ):
         app.register_blueprint(blueprint)
     account.init_app(app)
     security.init_app(app)
 
-    # Counts with thousands separators: "1,204 released", as the report is read in English.
-    app.jinja_env.filters["number"] = format_number
-    app.jinja_env.filters["partial_date"] = format_partial_date
+    # Counts and dates as the reader's language writes them: "1,204", "1 204"; "mai 2015".
+    app.jinja_env.filters["number"] = labels.number
+    app.jinja_env.filters["partial_date"] = labels.partial_date
     app.jinja_env.filters["native_lang"] = native_lang  # a name's own script sets its font
-    app.jinja_env.filters["country_name"] = country_name
-    app.jinja_env.filters["status_label"] = lambda s: Status(s).label if s else ""
-    app.jinja_env.filters["category_label"] = lambda c: Category(c).label if c else ""
-    app.jinja_env.filters["release_kind_label"] = lambda k: ReleaseKind(k).label if k else ""
+    # Tokens to words in the reader's language (tracker/labels.py).
+    app.jinja_env.filters["country_name"] = labels.country_name
+    app.jinja_env.filters["status_label"] = labels.status_label
+    app.jinja_env.filters["category_label"] = labels.category_label
+    app.jinja_env.filters["release_kind_label"] = labels.release_kind_label
+    app.jinja_env.filters["role_label"] = labels.role_label
+    app.jinja_env.filters["appeal_kind_label"] = labels.appeal_kind_label
+    # A name or address typed in any script, inside a sentence of the page's language, keeps its
+    # own direction: "نداء إلى <bdi>H.E. Le Thanh Long</bdi>" (escaped, then isolated).
+    app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>%s</bdi>") % value
     app.jinja_env.globals["organisation_name"] = app.config["ORGANISATION_NAME"]

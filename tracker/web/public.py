@@ -24,6 +24,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import OperationalError
 
@@ -287,7 +288,7 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
 def letter_sent(slug: str, appeal_id: int) -> ResponseReturnValue:
     state = _or_404(appeal_state, db.session, slug, appeal_id)
     counters.add_counts(db.session, state.appeal_id, _today(), sent=1)
-    flash("Thank you for posting your letter. Every letter counts.", "success")
+    flash(_("Thank you for posting your letter. Every letter counts."), "success")
     return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id) + "#sent")
 
 
