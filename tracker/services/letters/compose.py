@@ -28,6 +28,7 @@ from tracker.domain.placeholders import (
 )
 from tracker.domain.scripts import text_direction
 from tracker.paths import STATIC_DIR, TEMPLATES_DIR
+from tracker.services.custody.addressing import letter_parts
 from tracker.services.letters.language import LanguageError, LetterLanguage, letter_language
 from tracker.services.letters.localise import localised_addressee, localised_case, page_style
 from tracker.services.letters.words import words_for
@@ -183,6 +184,8 @@ def letter_context(
         asks=list(appeal.asks),
         salutation=words.salutation_line(salutation),
     )
+    # A solidarity letter goes to the person (or the forwarding address), rules after it.
+    letter.update(letter_parts(card))
     return letter
 
 
