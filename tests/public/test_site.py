@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import select, text
 
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, posted_token_from
 from tests.pdf.conftest import pdf_text
 from tests.public.conftest import World
 from tracker.models import AppealCounter, User
@@ -178,7 +178,8 @@ def test_downloads_and_sent_letters_are_counted_without_personal_data(
     client.get(letter_url(world, ".pdf"))
     client.get(letter_url(world, ".pdf"))
     token = csrf_token_from(client, letter_url(world))
-    response = client.post(letter_url(world, "/sent"), data={"csrf_token": token})
+    posted = posted_token_from(client, letter_url(world))
+    response = client.post(letter_url(world, "/sent"), data={"csrf_token": token, "token": posted})
     assert response.status_code == 302
     row = db.scalars(select(AppealCounter).where(AppealCounter.appeal_id == world.appeal.id)).one()
     assert (row.downloads, row.sent) == (2, 1)

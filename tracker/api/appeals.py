@@ -7,6 +7,8 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from tracker.api.auth import api_user
+from tracker.api.loop_schemas import AppealWithCountsListSchema as AppealListSchema
+from tracker.api.loop_schemas import AppealWithCountsSchema as AppealSchema
 from tracker.api.records import (
     etag_header,
     if_match_parameter,
@@ -14,12 +16,7 @@ from tracker.api.records import (
     record_or_404,
     with_etag,
 )
-from tracker.api.schemas import (
-    AppealFieldsSchema,
-    AppealListSchema,
-    AppealSchema,
-    ErrorSchema,
-)
+from tracker.api.schemas import AppealFieldsSchema, ErrorSchema
 from tracker.extensions import db
 from tracker.models import Appeal, Case
 from tracker.services.letters import editing as letters

@@ -9,6 +9,7 @@ from tracker.models.letters import (
     Appeal,
     AppealCounter,
     Campaign,
+    PostedToken,
     RateLimitHit,
     appeal_copies,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "Case",
     "FailedLogin",
     "Job",
+    "PostedToken",
     "RateLimitHit",
     "RecoveryCode",
     "StatusChange",

@@ -23,6 +23,7 @@ def register_web(app: Flask) -> None:
         reports,
         security,
         staff,
+        supporters,  # noqa: F401  (routes of the public blueprint)
     )
 
     nul_guard.init_app(app)
