@@ -14,7 +14,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
                && { echo $$p; break; }; done)
 endif
 
-.PHONY: run test lint install install-dev system-deps
+.PHONY: run test lint install install-dev system-deps catalogs-extract catalogs-update catalogs-compile
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed" >&2; exit 1; }
@@ -52,3 +52,22 @@ lint: install-dev
 	$(BIN)/ruff check tracker tests benchmarks
 	$(BIN)/ruff format --check tracker tests benchmarks
 	$(BIN)/mypy --strict tracker/domain tracker/services tracker/models
+
+# The site's gettext catalogs (tracker/translations): en is the source language, fr es ar are
+# written by people. Extract the words, merge them into every catalog (new ones appear
+# untranslated, changed ones fuzzy: tests/test_catalogs.py fails until someone translates them),
+# compile the .mo files that are committed, so a fresh checkout serves every language.
+# No source locations in the catalogs: they would change with every edit of a line above.
+CATALOGS    := tracker/translations
+BABEL_KEYS  := -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k _l -k lazy_ngettext:1,2 -k N_
+catalogs-extract: install-dev
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYS) --no-location --sort-output \
+	    --add-comments=Translators: --project=tracker --copyright-holder="tracker contributors" \
+	    -o $(CATALOGS)/messages.pot .
+
+catalogs-update: catalogs-extract
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --ignore-obsolete
+	$(BIN)/python -m tracker.catalogs fill-source $(CATALOGS)/en/LC_MESSAGES/messages.po
+
+catalogs-compile: install
+	$(BIN)/pybabel compile -d $(CATALOGS) --statistics

@@ -6,6 +6,7 @@ names a scratch database (its server is used to create one database per test wor
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import uuid
@@ -33,6 +34,29 @@ PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 PASSWORD = "correct-horse-battery-7"
 # argon2id at its cheapest: the suite hashes hundreds of passwords; production's costs are
 # checked by tests/services/test_passwords.py.
+# A date of birth planted in private fields: the year 1901 appears nowhere else in the tests'
+# public data, so finding "1901" (or the ISO date) in a public output means it leaked.
+SENTINEL_BIRTH_DATE = dt.date(1901, 2, 3)
+
+
+def private_sentinels(prefix: str) -> dict[str, Any]:
+    """A distinct sentinel in every private case field: `{prefix}-{name}` in each text, the
+    sentinel date of birth known to the day."""
+    from tracker.domain.case_fields import Kind, case_fields
+
+    values: dict[str, Any] = {}
+    for spec in case_fields():
+        if not spec.is_private:
+            continue
+        if spec.kind is Kind.DATE:
+            values[spec.name] = SENTINEL_BIRTH_DATE
+        elif spec.kind is Kind.PRECISION:
+            values[spec.name] = "day"
+        else:
+            values[spec.name] = f"{prefix}-{spec.name}"
+    return values
+
+
 CHEAP_PASSWORD_HASHES = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tracker.api.schemas import case_schemas
+from tracker.api.schemas.cases import case_schemas
 from tracker.domain import case_fields as declaration
 from tracker.domain.case_fields import CaseField, Kind, Privacy, case_fields, csv_columns
 from tracker.domain.errors import ValidationError
@@ -45,6 +45,8 @@ def test_private_fields_are_the_declared_ones() -> None:
         "family_contacts",
         "lawyer_contact",
         "detention_address",
+        "birth_date",
+        "birth_date_precision",
     )
 
 

@@ -35,7 +35,7 @@ from tracker.crypto import (
 )
 from tracker.database import write_intent
 from tracker.extensions import db as _db
-from tracker.models import Case, StatusChange, User
+from tracker.models import PRIVATE_CASE_FIELDS, Case, StatusChange, User
 from tracker.services.accounts.users import create_user
 from tracker.services.cases.editing import change_status, create_case
 from tracker.services.keys import reencrypt_all
@@ -47,6 +47,9 @@ PRIVATE_CASE_COLUMNS = (
     "lawyer_contact",
     "detention_address",
 )
+# Per planted case: the texts above, the date of birth's precision (encrypted even at its
+# default) and the private status note.
+STORED_PER_CASE = len(PRIVATE_CASE_COLUMNS) + 2
 
 
 @pytest.fixture
@@ -136,6 +139,39 @@ def test_every_private_field_is_an_encrypted_column() -> None:
     columns = {(table, column) for table, _pk, column in encrypted_columns()}
     expected = {("cases", f) for f in PRIVATE_CASE_COLUMNS} | {("status_changes", "note")}
     assert expected <= columns
+    # Every private field of the declaration, whatever its kind (the date of birth too).
+    assert {("cases", f) for f in PRIVATE_CASE_FIELDS} <= columns
+
+
+def test_data_at_rest_date_of_birth_and_its_precision_are_stored_encrypted(
+    fresh_database: str, own_instance: Path
+) -> None:
+    app = make_app(fresh_database, str(own_instance))
+    with app.app_context(), write_intent():
+        fields: dict[str, Any] = {
+            "reference": "ENC-BIRTH",
+            "full_name": "Born Person",
+            "country": "VN",
+            "category": "activist",
+            "birth_date": "1901-02-17",
+            "birth_date_precision": "month",
+        }
+        case = create_case(_db.session, None, fields)
+        _db.session.commit()
+        case_id = case.id
+        _db.session.remove()
+    with app.app_context():
+        case = _db.session.get(Case, case_id)
+        assert case is not None
+        # Stored as the first day of what is known, read back as a date with its precision.
+        assert (case.birth_date, case.birth_date_precision) == (dt.date(1901, 2, 1), "month")
+        row = _db.session.execute(
+            text("SELECT birth_date, birth_date_precision FROM cases WHERE id = :i"), {"i": case_id}
+        ).one()
+        assert all(value.startswith("enc1:") for value in row)
+        assert "1901" not in "".join(row) and "month" not in "".join(row)
+        _db.session.remove()
+        _db.engine.dispose()
 
 
 def test_data_at_rest_no_planted_value_in_the_raw_database_file_wal_or_pg_dump(
@@ -229,7 +265,7 @@ def test_keys_rotate_keeps_every_value_readable_and_the_old_key_decrypts_nothing
 
     result = app.test_cli_runner().invoke(cli, ["keys", "rotate"])
     assert result.exit_code == 0, result.output
-    assert "Re-encrypted 18 values" in result.output
+    assert f"Re-encrypted {3 * STORED_PER_CASE} values" in result.output
 
     new_text = (own_instance / KEY_FILE).read_text().strip()
     new_id = key_id(base64.urlsafe_b64decode(new_text))
@@ -241,7 +277,7 @@ def test_keys_rotate_keeps_every_value_readable_and_the_old_key_decrypts_nothing
             f: sentinel(f, n) for f in (*PRIVATE_CASE_COLUMNS, "note")
         }
     stored = raw_values(app)
-    assert len(stored) == 18 and {keyring.key_of(v) for v in stored} == {new_id}
+    assert len(stored) == 3 * STORED_PER_CASE and {keyring.key_of(v) for v in stored} == {new_id}
     old_cipher = AESGCM(old_raw)
     for value in stored:
         blob = base64.urlsafe_b64decode(value.split(":", 2)[2])
@@ -269,7 +305,7 @@ def test_keys_rotate_interrupted_before_or_after_its_commit_loses_nothing_and_re
     # Crash before the commit: the re-encryption is rolled back, both key files remain.
     with app.app_context(), write_intent():
         new_id, _old = begin_rotation()
-        assert reencrypt_all(_db.session) == 6
+        assert reencrypt_all(_db.session) == STORED_PER_CASE
         _db.session.rollback()
     assert (own_instance / PENDING_KEY_FILE).exists()
     assert read_in_new_process(fresh_database, own_instance, *ids) == expected
@@ -279,7 +315,7 @@ def test_keys_rotate_interrupted_before_or_after_its_commit_loses_nothing_and_re
 
     # Crash after the commit, before the key file was replaced: still readable.
     with app.app_context(), write_intent():
-        assert reencrypt_all(_db.session) == 6
+        assert reencrypt_all(_db.session) == STORED_PER_CASE
         _db.session.commit()
     assert (own_instance / KEY_FILE).read_text() == old_text
     assert read_in_new_process(fresh_database, own_instance, *ids) == expected

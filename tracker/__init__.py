@@ -57,6 +57,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    from tracker import i18n
+
+    i18n.init_app(app)
 
     from tracker import models  # noqa: F401  (registers every table with the metadata)
     from tracker.services.publishing import state_memo

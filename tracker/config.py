@@ -109,4 +109,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PROXY_COUNT": int(os.environ.get("TRACKER_PROXY_COUNT") or 0),
         "HTTPS": os.environ.get("TRACKER_HTTPS", "").lower() in ("1", "true", "yes", "on"),
         "REQUIRE_2FA": False,
+        # The language of a page whose reader asked for none we ship (tracker/i18n.py).
+        "DEFAULT_LANGUAGE": os.environ.get("TRACKER_DEFAULT_LANGUAGE", "en"),
     }

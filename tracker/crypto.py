@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import os
 import secrets
@@ -246,6 +247,26 @@ class EncryptedText(TypeDecorator[str]):
         return keyring.decrypt(value)
 
 
+class EncryptedDate(TypeDecorator[dt.date]):
+    """A private date (a date of birth), stored encrypted as its ISO text like EncryptedText."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.date | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return keyring.encrypt(value.isoformat())
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.date | None:
+        if value is None:
+            return None
+        return dt.date.fromisoformat(keyring.decrypt(value))
+
+
+ENCRYPTED_TYPES = (EncryptedText, EncryptedDate)
+
+
 def encrypted_columns() -> list[tuple[str, str, str]]:
     """(table, primary key column, column) of every encrypted column in the models."""
     from tracker.models import Base
@@ -253,7 +274,7 @@ def encrypted_columns() -> list[tuple[str, str, str]]:
     found = []
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
-            if isinstance(column.type, EncryptedText):
+            if isinstance(column.type, ENCRYPTED_TYPES):
                 pk = next(iter(table.primary_key.columns)).name
                 found.append((table.name, pk, column.name))
     return found

@@ -339,3 +339,31 @@ def test_history_is_oldest_first(client: FlaskClient, nga: Case, admin_token: st
         ("charged", "2017-03-01"),
         ("sentenced", "2017-07-25"),
     ]
+
+
+def test_create_case_with_a_partial_arrest_date_and_a_private_date_of_birth(
+    client: FlaskClient, db: Any, caseworker_token: str
+) -> None:
+    response = _create(
+        client,
+        caseworker_token,
+        arrested_on="2015-05-17",
+        arrested_on_precision="month",
+        birth_date="1972-04-21",
+        birth_date_precision="year",
+        birthday_public=True,
+    )
+    assert response.status_code == 201, response.json
+    body = response.json
+    # "May 2015" is stored as its first day, and the history's first change keeps the precision.
+    assert (body["arrested_on"], body["arrested_on_precision"]) == ("2015-05-01", "month")
+    assert (body["status_since"], body["status_since_precision"]) == ("2015-05-01", "month")
+    assert (body["birth_date"], body["birth_date_precision"]) == ("1972-01-01", "year")
+    assert body["birthday_public"] is True
+    refused = client.patch(
+        f"/api/v1/cases/{body['id']}",
+        json={"arrested_on_precision": "week"},
+        headers={**bearer(caseworker_token), "If-Match": f'"case-{body["id"]}-v{body["version"]}"'},
+    )
+    assert refused.status_code == 422
+    assert "arrested_on_precision" in refused.json["details"]["fields"]

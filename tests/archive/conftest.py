@@ -127,6 +127,14 @@ def fill(instance: Instance) -> None:
         case.consent_photo_on = dt.date(2020, 3, 1)
         case.photo = b"\x89PNG\r\n\x1a\n\x00binary\xff"
         case.photo_type = "image/png"
+        # The fields of DESIGN.md section 5: precisions, the encrypted date of birth, consents.
+        case.arrested_on_precision = "month"
+        case.birth_date = dt.date(1901, 2, 1)
+        case.birth_date_precision = "month"
+        case.birthday_public = True
+        case.consent_detention_address = True
+        case.consent_detention_address_by = "lawyer"
+        case.consent_detention_address_on = dt.date(2020, 4, 2)
         session.flush()
         # A correction recorded by a caseworker, with an internal note (archived as stored).
         first = case.history[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -60,6 +61,9 @@ def test_round_trip_sqlite_postgresql_sqlite_gives_the_same_archive(
     assert last.tracker("archive", "export", "-o", str(tmp_path / "c.zip")).exit_code == 0
 
     a, b, c = (members(tmp_path / f"{n}.zip") for n in "abc")
+    # Private values stay encrypted in the archive: the date of birth too.
+    assert b"1901-02-01" not in a["tables/cases.jsonl"]
+    assert b"SENTINEL-HEALTH" not in a["tables/cases.jsonl"]
     assert_same_records(a, b)
     assert_same_records(b, c)
     assert_same_records(a, c)
@@ -96,6 +100,10 @@ def test_restored_instance_works_signs_in_searches_and_numbers_new_records(
         assert case.health_notes == "SENTINEL-HEALTH"
         assert case.assigned_to is not None and case.assigned_to.email == "worker@example.org"
         assert case.consent_photo_by == "family"
+        assert (case.arrested_on_precision, case.birthday_public) == ("month", True)
+        assert (case.birth_date, case.birth_date_precision) == (dt.date(1901, 2, 1), "month")
+        assert case.consent_detention_address and case.consent_detention_address_by == "lawyer"
+        assert case.consent_detention_address_on == dt.date(2020, 4, 2)
         assert [c.note for c in case.history if c.is_correction] == ["SENTINEL-NOTE"]
         assert case.created_at.tzinfo is not None and case.created_at == original.created_at
         # New rows take ids after the imported ones (PostgreSQL's sequences were moved on).

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tracker.models import PRIVATE_CASE_FIELDS, Appeal, Case, User
+from tests.conftest import private_sentinels
+from tracker.models import Appeal, Case, User
 from tracker.services.cases.editing import change_status, create_case
 from tracker.services.letters.editing import create_addressee, create_appeal
 
 SENTINEL = "ZQXSECRET"
 
 
-def sentinels(tag: str) -> dict[str, str]:
-    """A distinct sentinel per private field, all containing SENTINEL."""
-    return {f: f"{SENTINEL}-{tag}-{f}" for f in PRIVATE_CASE_FIELDS}
+def sentinels(tag: str) -> dict[str, Any]:
+    """A distinct sentinel per private field, all containing SENTINEL (and the sentinel date of
+    birth, SENTINEL_BIRTH_DATE)."""
+    return private_sentinels(f"{SENTINEL}-{tag}")
 
 
 def make_case(

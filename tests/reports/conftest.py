@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tracker.models import PRIVATE_CASE_FIELDS, Appeal, AppealCounter, Case, User
+from tests.conftest import private_sentinels
+from tracker.models import Appeal, AppealCounter, Case, User
 from tracker.services.cases.editing import change_status, create_case
 
 # Public facts copied from the shared seed data (tests never read it at run time).
@@ -107,8 +108,8 @@ def real_people(db: Any, caseworker: User) -> list[Case]:
     return cases
 
 
-def private_values(tag: str) -> dict[str, str]:
-    return {name: f"{SENTINEL}-{tag}-{name}" for name in PRIVATE_CASE_FIELDS}
+def private_values(tag: str) -> dict[str, Any]:
+    return private_sentinels(f"{SENTINEL}-{tag}")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 from werkzeug.routing import IntegerConverter
 
 from tracker.api import addressees, appeals, auth, cases, errors, jobs, reports
-from tracker.api.schemas import MAX_ID, ErrorSchema
+from tracker.api.schemas.base import MAX_ID, ErrorSchema
 from tracker.extensions import csrf
 from tracker.services.reports.releases import MAX_YEAR, MIN_YEAR
 from tracker.web.security import relaxed_policy

@@ -14,13 +14,13 @@ from tracker.api.records import (
     record_or_404,
     with_etag,
 )
-from tracker.api.schemas import (
+from tracker.api.schemas.base import ErrorSchema
+from tracker.api.schemas.cases import PageQuerySchema
+from tracker.api.schemas.letters import (
     AddresseeCreateSchema,
     AddresseeFieldsSchema,
     AddresseeListSchema,
     AddresseeSchema,
-    ErrorSchema,
-    PageQuerySchema,
 )
 from tracker.extensions import db
 from tracker.models import Addressee

@@ -7,8 +7,6 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from tracker.api.auth import api_user
-from tracker.api.loop_schemas import AppealWithCountsListSchema as AppealListSchema
-from tracker.api.loop_schemas import AppealWithCountsSchema as AppealSchema
 from tracker.api.records import (
     etag_header,
     if_match_parameter,
@@ -16,7 +14,10 @@ from tracker.api.records import (
     record_or_404,
     with_etag,
 )
-from tracker.api.schemas import AppealFieldsSchema, ErrorSchema
+from tracker.api.schemas.base import ErrorSchema
+from tracker.api.schemas.counters import AppealWithCountsListSchema as AppealListSchema
+from tracker.api.schemas.counters import AppealWithCountsSchema as AppealSchema
+from tracker.api.schemas.letters import AppealFieldsSchema
 from tracker.extensions import db
 from tracker.models import Appeal, Case
 from tracker.services.letters import editing as letters

@@ -16,13 +16,13 @@ from tracker.api.records import (
     record_or_404,
     with_etag,
 )
-from tracker.api.schemas import (
+from tracker.api.schemas.base import ErrorSchema
+from tracker.api.schemas.cases import (
     CaseCreateSchema,
     CaseFieldsSchema,
     CaseListQuerySchema,
     CaseListSchema,
     CaseSchema,
-    ErrorSchema,
     HistorySchema,
     StatusChangeCreateSchema,
     StatusChangeSchema,

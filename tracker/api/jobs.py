@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 from tracker import unit_of_work
 from tracker.api.auth import api_user
 from tracker.api.errors import ApiError
-from tracker.api.schemas import ErrorSchema, StrictSchema
+from tracker.api.schemas.base import ErrorSchema, StrictSchema
 from tracker.extensions import db
 from tracker.jobs.kinds import pack_params
 from tracker.jobs.queue import enqueue

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from tracker.api.schemas import ErrorSchema, ReleaseReportSchema, ReportQuerySchema
+from tracker.api.schemas.base import ErrorSchema
+from tracker.api.schemas.reports import ReleaseReportSchema, ReportQuerySchema
 from tracker.extensions import db
 from tracker.services.reports.data import build_release_report
 

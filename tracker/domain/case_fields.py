@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tracker.domain.vocabulary import Category, ConsentGiver
+from tracker.domain.vocabulary import Category, ConsentGiver, Precision
 
 
 class Kind(StrEnum):
@@ -23,6 +23,7 @@ class Kind(StrEnum):
     CHOICE = "choice"  # one of `choices`
     BOOL = "bool"
     DATE = "date"  # a past date (never after today)
+    PRECISION = "precision"  # how much of the date field `<name>_precision` names is known
     USER = "user"  # a staff user's id
 
 
@@ -50,6 +51,14 @@ class CaseField:
     description: str = ""
 
     @property
+    def date_field(self) -> str | None:
+        """For a PRECISION field, the date field it qualifies (`arrested_on` for
+        `arrested_on_precision`); None for every other kind."""
+        if self.kind is not Kind.PRECISION:
+            return None
+        return self.name.removesuffix("_precision")
+
+    @property
     def is_private(self) -> bool:
         """True for a field whose value never reaches a public output or the audit log."""
         return self.privacy is Privacy.PRIVATE
@@ -57,6 +66,7 @@ class CaseField:
 
 _CATEGORIES = tuple(c.value for c in Category)
 _GIVERS = tuple(g.value for g in ConsentGiver)
+_PRECISIONS = tuple(p.value for p in Precision)
 
 CASE_FIELDS: tuple[CaseField, ...] = (
     CaseField(
@@ -73,7 +83,16 @@ CASE_FIELDS: tuple[CaseField, ...] = (
     CaseField("country", Kind.COUNTRY, "Country", required=True, csv=True),
     CaseField("category", Kind.CHOICE, "Category", required=True, choices=_CATEGORIES, csv=True),
     CaseField("profession", Kind.LINE, "Profession", max_length=300, csv=True),
+    # In cases.csv `arrested_on` is written at its precision (YYYY, YYYY-MM or YYYY-MM-DD), so
+    # the precision has no column of its own there.
     CaseField("arrested_on", Kind.DATE, "Arrested on", csv=True),
+    CaseField(
+        "arrested_on_precision",
+        Kind.PRECISION,
+        "Arrest date known to the",
+        choices=_PRECISIONS,
+        description="day, month or year: how much of arrested_on is known",
+    ),
     CaseField("place_of_detention", Kind.LINE, "Place of detention", max_length=300),
     # Printed in letters: the letter check assumes these bounds (PLACEHOLDER_MAX_CHARS).
     CaseField("charges", Kind.TEXT, "Charges", max_length=2_000),
@@ -135,11 +154,40 @@ CASE_FIELDS: tuple[CaseField, ...] = (
         privacy=Privacy.STAFF,
         api=False,
     ),
+    CaseField(
+        "consent_detention_address_by",
+        Kind.CHOICE,
+        "Detention address consent given by",
+        privacy=Privacy.STAFF,
+        choices=_GIVERS,
+        api=False,
+    ),
+    CaseField(
+        "consent_detention_address_on",
+        Kind.DATE,
+        "Detention address consent date",
+        privacy=Privacy.STAFF,
+        api=False,
+    ),
+    CaseField(
+        "birthday_public",
+        Kind.BOOL,
+        "Birthday (day and month, never the year) may be shown",
+        privacy=Privacy.STAFF,
+    ),
     CaseField("internal_notes", Kind.TEXT, "Internal notes", privacy=Privacy.PRIVATE),
     CaseField("health_notes", Kind.TEXT, "Health and risk notes", privacy=Privacy.PRIVATE),
     CaseField("family_contacts", Kind.TEXT, "Family contacts", privacy=Privacy.PRIVATE),
     CaseField("lawyer_contact", Kind.TEXT, "Lawyer contact", privacy=Privacy.PRIVATE),
     CaseField("detention_address", Kind.TEXT, "Detention address", privacy=Privacy.PRIVATE),
+    CaseField("birth_date", Kind.DATE, "Date of birth", privacy=Privacy.PRIVATE),
+    CaseField(
+        "birth_date_precision",
+        Kind.PRECISION,
+        "Date of birth known to the",
+        privacy=Privacy.PRIVATE,
+        choices=_PRECISIONS,
+    ),
 )
 
 # cases.csv carries the status columns (history, not fields) after this field (DESIGN.md 4).

@@ -1,8 +1,14 @@
-"""The exact strings of DESIGN.md: statuses, release kinds, categories, precisions, roles."""
+"""The exact strings of DESIGN.md: statuses, release kinds, categories, precisions, roles.
+
+The values are the contract's tokens (API, CSV, CLI) and never translated; each `label` is the
+English msgid a page shows through gettext in its reader's language (tracker/labels.py).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from tracker.domain.messages import N_
 
 
 class Status(StrEnum):
@@ -34,15 +40,15 @@ HELD_STATUSES: frozenset[Status] = frozenset(
 )
 
 STATUS_LABELS: dict[Status, str] = {
-    Status.DETAINED: "Detained",
-    Status.DISAPPEARED: "Disappeared",
-    Status.CHARGED: "Charged",
-    Status.ON_TRIAL: "On trial",
-    Status.SENTENCED: "Sentenced",
-    Status.RESTRICTED: "Restricted",
-    Status.RELEASED: "Released",
-    Status.DIED_IN_CUSTODY: "Died in custody",
-    Status.CLOSED: "Closed",
+    Status.DETAINED: N_("Detained"),
+    Status.DISAPPEARED: N_("Disappeared"),
+    Status.CHARGED: N_("Charged"),
+    Status.ON_TRIAL: N_("On trial"),
+    Status.SENTENCED: N_("Sentenced"),
+    Status.RESTRICTED: N_("Restricted"),
+    Status.RELEASED: N_("Released"),
+    Status.DIED_IN_CUSTODY: N_("Died in custody"),
+    Status.CLOSED: N_("Closed"),
 }
 
 
@@ -60,7 +66,18 @@ class ReleaseKind(StrEnum):
     @property
     def label(self) -> str:
         """The release kind in plain words."""
-        return self.value.replace("_", " ").capitalize()
+        return RELEASE_KIND_LABELS[self]
+
+
+RELEASE_KIND_LABELS: dict[ReleaseKind, str] = {
+    ReleaseKind.ACQUITTED: N_("Acquitted"),
+    ReleaseKind.CHARGES_DROPPED: N_("Charges dropped"),
+    ReleaseKind.SENTENCE_SERVED: N_("Sentence served"),
+    ReleaseKind.PARDON: N_("Pardon"),
+    ReleaseKind.EARLY_RELEASE: N_("Early release"),
+    ReleaseKind.EXILE: N_("Exile"),
+    ReleaseKind.OTHER: N_("Other"),
+}
 
 
 class Category(StrEnum):
@@ -85,17 +102,17 @@ class Category(StrEnum):
 
 
 CATEGORY_LABELS: dict[Category, str] = {
-    Category.ACTIVIST: "Activist",
-    Category.CAMPAIGNER: "Campaigner",
-    Category.LAWYER: "Lawyer",
-    Category.JOURNALIST: "Journalist",
-    Category.HUMAN_RIGHTS_DEFENDER: "Human rights defender",
-    Category.ENVIRONMENTAL_DEFENDER: "Environmental defender",
-    Category.TRADE_UNIONIST: "Trade unionist",
-    Category.STUDENT: "Student",
-    Category.WRITER_ARTIST: "Writer or artist",
-    Category.RELIGIOUS_LEADER: "Religious leader",
-    Category.OTHER: "Other",
+    Category.ACTIVIST: N_("Activist"),
+    Category.CAMPAIGNER: N_("Campaigner"),
+    Category.LAWYER: N_("Lawyer"),
+    Category.JOURNALIST: N_("Journalist"),
+    Category.HUMAN_RIGHTS_DEFENDER: N_("Human rights defender"),
+    Category.ENVIRONMENTAL_DEFENDER: N_("Environmental defender"),
+    Category.TRADE_UNIONIST: N_("Trade unionist"),
+    Category.STUDENT: N_("Student"),
+    Category.WRITER_ARTIST: N_("Writer or artist"),
+    Category.RELIGIOUS_LEADER: N_("Religious leader"),
+    Category.OTHER: N_("Other"),
 }
 
 
@@ -118,6 +135,18 @@ class Role(StrEnum):
     def can_edit_cases(self) -> bool:
         """Caseworkers and admins write; viewers only read."""
         return self in (Role.ADMIN, Role.CASEWORKER)
+
+    @property
+    def label(self) -> str:
+        """The role in plain words."""
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: N_("Admin"),
+    Role.CASEWORKER: N_("Caseworker"),
+    Role.VIEWER: N_("Viewer"),
+}
 
 
 class ConsentGiver(StrEnum):

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from tracker.crypto import EncryptedText
+from tracker.crypto import EncryptedDate, EncryptedText
 from tracker.domain.case_fields import private_field_names
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.user import User
@@ -35,6 +35,8 @@ class Case(Base):
     category: Mapped[str] = mapped_column(String(40), index=True)
     profession: Mapped[str] = mapped_column(String(300), default="")
     arrested_on: Mapped[dt.date | None] = mapped_column(Date)
+    # "arrested in May 2015": arrested_on is then the first day of what is known.
+    arrested_on_precision: Mapped[str] = mapped_column(String(5), default="day")
     place_of_detention: Mapped[str] = mapped_column(String(300), default="")
     charges: Mapped[str] = mapped_column(Text, default="")
     sentence: Mapped[str] = mapped_column(Text, default="")
@@ -46,8 +48,14 @@ class Case(Base):
     family_contacts: Mapped[str] = mapped_column(EncryptedText, default="")
     lawyer_contact: Mapped[str] = mapped_column(EncryptedText, default="")
     detention_address: Mapped[str] = mapped_column(EncryptedText, default="")
+    birth_date: Mapped[dt.date | None] = mapped_column(EncryptedDate)
+    birth_date_precision: Mapped[str] = mapped_column(EncryptedText, default="day")
+    # Day and month of the birthday may be shown to supporters (never the year).
+    birthday_public: Mapped[bool] = mapped_column(default=False)
     # The detention address may go on solidarity mail only with this consent.
     consent_detention_address: Mapped[bool] = mapped_column(default=False)
+    consent_detention_address_by: Mapped[str | None] = mapped_column(String(20))
+    consent_detention_address_on: Mapped[dt.date | None] = mapped_column(Date)
 
     # Publicity: shown to the public only when public AND consent is recorded.
     is_public: Mapped[bool] = mapped_column(default=False, index=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from tracker import labels
 from tracker.domain.dates import format_partial_date
-from tracker.domain.values import country_name
-from tracker.domain.vocabulary import Category, ReleaseKind, Status
 from tracker.services.templating import format_number
 
 
@@ -36,8 +35,10 @@ def register_web(app: Flask) -> None:
     # Counts with thousands separators: "1,204 released", as the report is read in English.
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["partial_date"] = format_partial_date
-    app.jinja_env.filters["country_name"] = country_name
-    app.jinja_env.filters["status_label"] = lambda s: Status(s).label if s else ""
-    app.jinja_env.filters["category_label"] = lambda c: Category(c).label if c else ""
-    app.jinja_env.filters["release_kind_label"] = lambda k: ReleaseKind(k).label if k else ""
+    # Tokens to words in the reader's language (tracker/labels.py).
+    app.jinja_env.filters["country_name"] = labels.country_name
+    app.jinja_env.filters["status_label"] = labels.status_label
+    app.jinja_env.filters["category_label"] = labels.category_label
+    app.jinja_env.filters["release_kind_label"] = labels.release_kind_label
+    app.jinja_env.filters["role_label"] = labels.role_label
     app.jinja_env.globals["organisation_name"] = app.config["ORGANISATION_NAME"]

@@ -84,6 +84,8 @@ def _case_field(spec: CaseField) -> Any:
         return BooleanField(label)
     if spec.kind is Kind.DATE:
         return DateField(label, validators=[Optional()])
+    if spec.kind is Kind.PRECISION:
+        return SelectField(label, choices=options(PRECISION_CHOICES), default=Precision.DAY.value)
     if spec.kind is Kind.CHOICE:
         labels = CHOICE_LABELS.get(spec.name, {})
         pairs = [(v, labels.get(v, v)) for v in spec.choices]
@@ -99,6 +101,7 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
     "category": dict(CATEGORY_CHOICES),
     "consent_publicity_by": dict(CONSENT_CHOICES),
     "consent_photo_by": dict(CONSENT_CHOICES),
+    "consent_detention_address_by": dict(CONSENT_CHOICES),
 }
 
 

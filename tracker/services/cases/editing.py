@@ -72,7 +72,15 @@ def create_case(
         changes=field_changes({}, data),
     )
     if data.get("arrested_on"):
-        change_status(session, actor, case, Status.DETAINED, data["arrested_on"], audit_event=False)
+        change_status(
+            session,
+            actor,
+            case,
+            Status.DETAINED,
+            data["arrested_on"],
+            precision=case.arrested_on_precision or Precision.DAY,
+            audit_event=False,
+        )
     if status is not None and not (case.history and case.status == Status(status)):
         if status_on is None:
             raise ValidationError(
@@ -99,6 +107,13 @@ def update_case(
             changed_fields_since(session, case, expected_version),
         )
     data = clean_case_fields(fields, partial=True)
+    for spec in case_fields():
+        # A precision edited alone still puts the stored date on its first day.
+        date_name = spec.date_field
+        if date_name and spec.name in data and date_name not in data:
+            known = getattr(case, date_name)
+            if known is not None:
+                data[date_name] = PartialDate.of(known, data[spec.name]).value
     if "reference" in data and data["reference"] != case.reference:
         clash = case_by_reference(session, data["reference"])
         if clash is not None and clash.id != case.id:

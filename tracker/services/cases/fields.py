@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from tracker.domain.case_fields import CaseField, Kind, case_fields
-from tracker.domain.dates import parse_iso_date
+from tracker.domain.dates import PartialDate, parse_iso_date
 from tracker.domain.errors import ValidationError
 from tracker.domain.text import TextProblem, TextRefused, clean_text, is_blank
 from tracker.domain.values import is_country_code, parse_bool
+from tracker.domain.vocabulary import Precision
 
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 TEXT_MESSAGES = {
@@ -71,6 +72,11 @@ def clean_value(spec: CaseField, value: Any) -> Any:
         if code and not is_country_code(code):
             raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code.")
         return code
+    if kind is Kind.PRECISION:
+        text = clean_line(value)
+        if text and text not in spec.choices:
+            raise ValueError(f"'{value}' is not one of {', '.join(spec.choices)}.")
+        return text or Precision.DAY.value
     if kind is Kind.CHOICE:
         text = clean_line(value)
         if text and text not in spec.choices:
@@ -108,4 +114,16 @@ def clean_case_fields(fields: Mapping[str, Any], partial: bool = False) -> dict[
     if errors:
         first = next(iter(errors))
         raise ValidationError(f"{first}: {errors[first]}", errors)
-    return out
+    return normalise_partial_dates(out)
+
+
+def normalise_partial_dates(values: dict[str, Any]) -> dict[str, Any]:
+    """A date given with its precision is stored as its first day ("May 2015" is 2015-05-01)."""
+    for spec in case_fields():
+        date_name = spec.date_field
+        if date_name is None or spec.name not in values:
+            continue
+        value = values.get(date_name)
+        if isinstance(value, dt.date):
+            values[date_name] = PartialDate.of(value, values[spec.name]).value
+    return values

@@ -228,6 +228,8 @@ def _default(kind: Kind) -> Any:
         return ""
     if kind is Kind.BOOL:
         return False
+    if kind is Kind.PRECISION:
+        return Precision.DAY.value
     return None
 
 

@@ -1,13 +1,10 @@
-"""OpenAPI schemas of the letter loop (issue 13): an appeal with its anonymous counters.
-
-Kept apart from tracker/api/schemas.py, which is being split into a package.
-"""
+"""OpenAPI schemas of the letter loop (issue 13): an appeal with its anonymous counters."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from tracker.api.schemas import AppealSchema
+from tracker.api.schemas.letters import AppealSchema
 
 
 class AppealWithCountsSchema(AppealSchema):

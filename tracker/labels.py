@@ -1,0 +1,77 @@
+"""Names people read, in the reader's language: statuses, categories, release kinds, countries.
+
+The domain keeps the contract's English tokens (`detained`, `VN`) for the API, CSV and CLI;
+these helpers turn a token into its label through our catalogs (statuses, categories, release
+kinds) or CLDR's territory names (countries), in the language Flask-Babel has chosen.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from babel import Locale
+from flask_babel import get_locale, gettext
+
+from tracker.domain import values
+from tracker.domain.vocabulary import Category, ReleaseKind, Role, Status
+
+
+def status_label(token: str | None) -> str:
+    """ "Detained", "Détenu·e", "محتجز" for `detained`; empty for none."""
+    return gettext(Status(token).label) if token else ""
+
+
+def category_label(token: str | None) -> str:
+    """The category's label in the reader's language; empty for none."""
+    return gettext(Category(token).label) if token else ""
+
+
+def release_kind_label(token: str | None) -> str:
+    """The release kind's label in the reader's language; empty for none."""
+    return gettext(ReleaseKind(token).label) if token else ""
+
+
+def role_label(token: str | None) -> str:
+    """The staff role's label in the reader's language; empty for none."""
+    return gettext(Role(token).label) if token else ""
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+@lru_cache(maxsize=16)
+def _territories(language: str) -> dict[str, str]:
+    return dict(Locale.parse(language).territories)
+
+
+def country_name(code: str | None, language: str | None = None) -> str:
+    """The country of an ISO 3166-1 code named in the reader's language (the code if unknown).
+
+    English keeps pycountry's names (those of the CSV and report); other languages take CLDR's
+    (Babel), which name every country in each of them, where pycountry's Arabic misses some.
+    """
+    if not code:
+        return ""
+    language = language or _language()
+    if language != "en":
+        name = _territories(language).get(code.upper())
+        if name:
+            return name
+    return values.country_name(code)
+
+
+def country_choices(language: str | None = None) -> list[tuple[str, str]]:
+    """Every country as (code, name in the reader's language), in that language's order."""
+    language = language or _language()
+    pairs = [(code, country_name(code, language)) for code in values.COUNTRY_CODES]
+    return sorted(pairs, key=lambda pair: _sort_key(pair[1]))
+
+
+def _sort_key(name: str) -> str:
+    # Accents sort with their letter ("Égypte" beside "Equateur"), case aside; a simple
+    # stand-in for full collation that needs no ICU.
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
