@@ -6,15 +6,20 @@ Routes of the `public` blueprint (tracker.web.public), kept here so each module 
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
+from typing import Any
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
 from tracker.services.letters import counters, posted
+from tracker.services.publishing.changes import Stamp
 from tracker.services.publishing.letter_state import appeal_state
+from tracker.services.publishing.write import WriteChoice, WriteMemo
 from tracker.web.public import bp
 
 LIMITED = "limited"
@@ -38,6 +43,17 @@ POSTED_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+@bp.record_once
+def _on_register(state: Any) -> None:
+    app = state.app
+    # How long a process reuses the list of letters /write picks from (seconds); a publication
+    # (the stamp of services.publishing.changes) or a new day reads it again at once.
+    app.config.setdefault("WRITE_CHOICES_TTL_SECONDS", 30.0)
+    app.config.setdefault("POSTED_RATE_LIMIT", 30)
+    app.extensions["write_memo"] = WriteMemo(Stamp(app.instance_path))
+    app.extensions["write_rng"] = random.Random()  # noqa: S311 - a fair pick, not a secret
+
+
 def _today() -> dt.date:
     return dt.date.today()
 
@@ -50,7 +66,7 @@ def _posted_allowed() -> bool:
     return counters.allow(
         db.session,
         key,
-        limit=int(current_app.config.get("POSTED_RATE_LIMIT", 30)),
+        limit=int(current_app.config["POSTED_RATE_LIMIT"]),
         window_seconds=int(current_app.config["LETTER_RATE_WINDOW_SECONDS"]),
     )
 
@@ -76,3 +92,52 @@ def letter_sent(slug: str, appeal_id: int) -> ResponseReturnValue:
     message, category = POSTED_MESSAGES[outcome]
     flash(message, category)
     return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id) + "#sent")
+
+
+def _open_choice(choice: WriteChoice, today: dt.date) -> bool:
+    """Whether the picked letter is still served (it may have closed since the list was read)."""
+    try:
+        state = current_app.extensions["letter_states"].get(
+            db.session,
+            choice.slug,
+            choice.appeal_id,
+            ttl=float(current_app.config["LETTER_STATE_TTL_SECONDS"]),
+            now=time.monotonic(),
+        )
+    except NotFound:
+        return False
+    return bool(state.is_open(today))
+
+
+@bp.get("/write")
+def write() -> ResponseReturnValue:
+    lang = request.args.get("lang", "").strip()[:35] or None
+    campaign = request.args.get("campaign", "").strip()[:120] or None
+    today, memo = _today(), current_app.extensions["write_memo"]
+    pool = memo.pool(
+        db.session,
+        today,
+        lang=lang,
+        campaign=campaign,
+        ttl=float(current_app.config["WRITE_CHOICES_TTL_SECONDS"]),
+        now=time.monotonic(),
+    )
+    tried: set[int] = set()
+    while len(tried) < 5:
+        choice = pool.pick(current_app.extensions["write_rng"], frozenset(tried))
+        if choice is None:
+            break
+        # Several machines without a shared stamp run with LETTER_STATE_TTL_SECONDS = 0.
+        trusted = memo.trusted and float(current_app.config["LETTER_STATE_TTL_SECONDS"]) > 0
+        if trusted or _open_choice(choice, today):
+            response = redirect(
+                url_for("public.letter", slug=choice.slug, appeal_id=choice.appeal_id)
+            )
+            response.headers["Cache-Control"] = "no-store"  # a new pick on every visit
+            return response
+        tried.add(choice.appeal_id)
+        memo.forget()
+    flash("No letter matches this choice right now. Here are all the open appeals.", "info")
+    return Response(
+        status=302, headers={"Location": url_for("public.home"), "Cache-Control": "no-store"}
+    )
