@@ -7,13 +7,16 @@ kinds) or CLDR's territory names (countries), in the language Flask-Babel has ch
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from functools import lru_cache
 
 from babel import Locale
+from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
 
 from tracker.domain import values
+from tracker.domain.dates import format_partial_date
 from tracker.domain.vocabulary import Category, ReleaseKind, Role, Status
 
 
@@ -35,6 +38,23 @@ def release_kind_label(token: str | None) -> str:
 def role_label(token: str | None) -> str:
     """The staff role's label in the reader's language; empty for none."""
     return gettext(Role(token).label) if token else ""
+
+
+def appeal_kind_label(kind: str | None) -> str:
+    """The kind of an appeal (a letter or a message of solidarity) in the reader's language."""
+    if not kind:
+        return ""
+    return gettext("Message of solidarity") if kind == "solidarity" else gettext("Appeal")
+
+
+def partial_date(value: dt.date | None, precision: str = "day") -> str:
+    """A date at its precision as the reader's language writes it ("mai 2015", "8 octobre 2020")."""
+    return format_partial_date(value, precision, locale=_language()) if value else ""
+
+
+def number(value: float) -> str:
+    """A count with the separators of the reader's language (1,204 in English)."""
+    return str(format_decimal(value, locale=_language()))
 
 
 def _language() -> str:

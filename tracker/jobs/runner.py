@@ -41,6 +41,17 @@ INTERNAL_ERROR = "The job failed with an internal error; it was tried {attempts}
 _app: Flask | None = None
 _app_pid = 0
 
+# A pack renders in forked processes (services/letters/pack.py) while the heartbeat thread
+# writes to the database. A fork taken while that thread is inside the connection pool or the
+# driver copies their locks held into the child, which may then wait on them forever (seen on
+# PostgreSQL: a pack job "running" for good). So no fork happens in the middle of a beat.
+_BEAT_LOCK = threading.Lock()
+os.register_at_fork(
+    before=_BEAT_LOCK.acquire,
+    after_in_parent=_BEAT_LOCK.release,
+    after_in_child=_BEAT_LOCK.release,
+)
+
 
 def use_app(app: Flask) -> None:
     """The app whose configuration and database the jobs of this process use."""
@@ -83,7 +94,7 @@ class _Heartbeat(threading.Thread):
     def run(self) -> None:
         while not self.stopped.wait(self.interval):
             try:
-                with self.app.app_context():
+                with _BEAT_LOCK, self.app.app_context():
                     _update(self.job_id, ("running",), heartbeat_at=utcnow())
             except Exception:  # a missed beat is retried; the job itself goes on
                 log.warning("job %d: heartbeat failed", self.job_id, exc_info=True)

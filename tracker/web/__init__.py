@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import Flask
 
 from tracker import labels
-from tracker.domain.dates import format_partial_date
-from tracker.services.templating import format_number
 
 
 def register_web(app: Flask) -> None:
@@ -32,13 +30,14 @@ def register_web(app: Flask) -> None:
     account.init_app(app)
     security.init_app(app)
 
-    # Counts with thousands separators: "1,204 released", as the report is read in English.
-    app.jinja_env.filters["number"] = format_number
-    app.jinja_env.filters["partial_date"] = format_partial_date
+    # Counts and dates as the reader's language writes them: "1,204", "1 204"; "mai 2015".
+    app.jinja_env.filters["number"] = labels.number
+    app.jinja_env.filters["partial_date"] = labels.partial_date
     # Tokens to words in the reader's language (tracker/labels.py).
     app.jinja_env.filters["country_name"] = labels.country_name
     app.jinja_env.filters["status_label"] = labels.status_label
     app.jinja_env.filters["category_label"] = labels.category_label
     app.jinja_env.filters["release_kind_label"] = labels.release_kind_label
     app.jinja_env.filters["role_label"] = labels.role_label
+    app.jinja_env.filters["appeal_kind_label"] = labels.appeal_kind_label
     app.jinja_env.globals["organisation_name"] = app.config["ORGANISATION_NAME"]

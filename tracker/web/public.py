@@ -30,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
+from tracker.i18n import current_language
 from tracker.services.letters import counters, posted
 from tracker.services.letters.compose import PAPERS, LetterError, Supporter
 from tracker.services.letters.render import (
@@ -166,7 +167,7 @@ def letter(slug: str, appeal_id: int) -> ResponseReturnValue:
         is_open=is_open,
         papers=PAPERS,
         text=letter_preview(card, today),
-        language_label=language_label(card.appeal.language),
+        language_label=language_label(card.appeal.language, current_language()),
         posted_token=token,
     )
     # The page carries this visitor's CSRF token, which is signed afresh on every request, and

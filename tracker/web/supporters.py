@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound
@@ -25,19 +27,28 @@ from tracker.web.public import bp
 LIMITED = "limited"
 POSTED_MESSAGES: dict[str, tuple[str, str]] = {
     LIMITED: (
-        "Many letters were counted from your connection just now; please press the button "
-        "again later. Thank you for writing!",
+        _l(
+            "Many letters were counted from your connection just now; please press the button "
+            "again later. Thank you for writing!"
+        ),
         "info",
     ),
-    posted.Redeemed.COUNTED: ("Thank you for posting your letter. Every letter counts.", "success"),
+    posted.Redeemed.COUNTED: (
+        _l("Thank you for posting your letter. Every letter counts."),
+        "success",
+    ),
     posted.Redeemed.ALREADY: (
-        "This letter was already counted. Thank you! To count another letter, download it "
-        "again from this page.",
+        _l(
+            "This letter was already counted. Thank you! To count another letter, reload this "
+            "page after downloading it."
+        ),
         "info",
     ),
     posted.Redeemed.INVALID: (
-        "We could not count this letter: the page was too old or incomplete. Please reload "
-        "the page and press the button again. Thank you for writing!",
+        _l(
+            "We could not count this letter: the page was too old or incomplete. Please reload "
+            "the page and press the button again. Thank you for writing!"
+        ),
         "info",
     ),
 }
@@ -90,7 +101,7 @@ def letter_sent(slug: str, appeal_id: int) -> ResponseReturnValue:
         )
     unit_of_work.keep_changes()
     message, category = POSTED_MESSAGES[outcome]
-    flash(message, category)
+    flash(str(message), category)
     return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id) + "#sent")
 
 
@@ -137,7 +148,7 @@ def write() -> ResponseReturnValue:
             return response
         tried.add(choice.appeal_id)
         memo.forget()
-    flash("No letter matches this choice right now. Here are all the open appeals.", "info")
+    flash(_("No letter matches this choice right now. Here are all the open appeals."), "info")
     return Response(
         status=302, headers={"Location": url_for("public.home"), "Cache-Control": "no-store"}
     )
