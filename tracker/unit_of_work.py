@@ -129,8 +129,7 @@ def background(app: Flask, work: Callable[[Any], T]) -> T:
             raise
         finally:
             db.session.remove()
-            set_write_intent(False)
-            del token
+            token.var.reset(token)
 
 
 # -- commands -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
         account,
         admin,
         auth,
+        deadlines,
         jobs,
         letters_staff,
         nul_guard,
@@ -29,6 +30,7 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     account.init_app(app)
     security.init_app(app)
+    deadlines.init_app(app)
 
     # Counts and dates as the reader's language writes them: "1,204", "1 204"; "mai 2015".
     app.jinja_env.filters["number"] = labels.number

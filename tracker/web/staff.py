@@ -18,6 +18,7 @@ from tracker.services.cases.dashboard import build_dashboard
 from tracker.services.cases.queries import history_of
 from tracker.services.cases.search import SORTS, CaseQuery, search_cases
 from tracker.services.letters import staff as letter_staff
+from tracker.services.letters.deadlines import expired_for
 from tracker.services.pagination import page_number
 from tracker.web import editing
 from tracker.web.access import current_actor, editor_required, staff_required
@@ -36,7 +37,10 @@ def _staff_choices() -> list[tuple[str, str]]:
 @bp.get("")
 @staff_required
 def dashboard() -> Page:
-    return render_template("staff/dashboard.html", board=build_dashboard(db.session))
+    expired = expired_for(db.session, current_actor())
+    return render_template(
+        "staff/dashboard.html", board=build_dashboard(db.session), expired=expired
+    )
 
 
 @bp.get("/cases")
