@@ -99,7 +99,7 @@ def expired_for(
     ids = [e.entity_id for e in events if e.entity_id is not None]
     if not ids:
         return []
-    saved_by: dict[int, int | None] = {}
+    saved_by: dict[int | None, int | None] = {}
     for entity_id, user_id in session.execute(
         select(AuditEvent.entity_id, AuditEvent.user_id)
         .where(AuditEvent.action.in_(SAVED), AuditEvent.entity_id.in_(ids))
