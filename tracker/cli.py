@@ -103,6 +103,7 @@ from tracker.commands import (  # noqa: E402
     cases,
     demo,
     doctor,
+    facilities,
     keys,
     letters,
     reminders,
@@ -112,6 +113,7 @@ from tracker.jobs.worker import worker_command  # noqa: E402
 
 cli.add_command(archive.archive_group)
 cli.add_command(cases.cases_group)
+cli.add_command(facilities.facilities_group)
 cli.add_command(demo.demo_group)
 cli.add_command(reports.reports)
 cli.add_command(letters.letters)

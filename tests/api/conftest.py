@@ -16,6 +16,7 @@ from tracker.extensions import db as _db
 from tracker.models import Case, User
 from tracker.services.accounts.users import create_token, create_user
 from tracker.services.cases.editing import create_case
+from tracker.services.custody.facilities import create_facility
 from tracker.services.letters.editing import create_addressee, create_appeal
 
 NGA = {
@@ -89,6 +90,7 @@ def served_api(fresh_database: str, tmp_path: Path) -> Iterator[ServedApi]:
         # Records with id 1, which schemathesis tries as the smallest id of each path.
         addressee = create_addressee(_db.session, admin, {"name": "Minister", "country": "VN"})
         create_appeal(_db.session, admin, case, {"addressee_id": addressee.id, "subject": "Hi"})
+        create_facility(_db.session, admin, {"name": "Zanjan Central Prison", "country": "IR"})
         _db.session.commit()
         case_id = case.id
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)

@@ -55,6 +55,28 @@ checks.positive_data_acceptance.expected-statuses = ["201", "404", "422"]
 [[operations]]
 include-name = "PATCH /api/v1/appeals/{appeal_id}"
 checks.positive_data_acceptance.expected-statuses = ["200", "404", "412", "422"]
+
+# Facilities: a name taken in that country, or a language tag Babel does not know (422).
+[[operations]]
+include-name = "POST /api/v1/facilities"
+checks.positive_data_acceptance.expected-statuses = ["201", "422"]
+
+[[operations]]
+include-name = "PATCH /api/v1/facilities/{facility_id}"
+checks.positive_data_acceptance.expected-statuses = ["200", "404", "412", "422"]
+
+# An unknown facility, or a date in the future (placements, letter reports) or decades ahead.
+[[operations]]
+include-name = "POST /api/v1/cases/{case_id}/placements"
+checks.positive_data_acceptance.expected-statuses = ["201", "404", "422"]
+
+[[operations]]
+include-name = "POST /api/v1/cases/{case_id}/hearings"
+checks.positive_data_acceptance.expected-statuses = ["201", "404", "422"]
+
+[[operations]]
+include-name = "POST /api/v1/cases/{case_id}/letter-reports"
+checks.positive_data_acceptance.expected-statuses = ["201", "404", "422"]
 """
 
 

@@ -12,6 +12,7 @@ from tests.conftest import login_as
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import Case, Job, User
 from tracker.services.accounts.users import create_token
+from tracker.services.custody.facilities import create_facility
 from tracker.services.letters.editing import create_campaign
 
 # Every staff page, and who may open it: the answer for anonymous, viewer, caseworker, admin.
@@ -53,6 +54,14 @@ ROUTE_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/appeals/{appeal}/edit": EDIT,
     "/staff/appeals/{appeal}/letter.pdf": READ,
     "/staff/account/security": READ,
+    "/staff/facilities": READ,
+    "/staff/facilities?q=zanjan&country=IR": READ,
+    "/staff/facilities/new": EDIT,
+    "/staff/facilities/{facility}": READ,
+    "/staff/facilities/{facility}/edit": EDIT,
+    "/staff/cases/{case}/placements/new": EDIT,
+    "/staff/cases/{case}/hearings/new": EDIT,
+    "/staff/cases/{case}/letter-reports/new": EDIT,
 }
 # Every state-changing staff route, with the role it needs.
 POST_TABLE: dict[str, tuple[Any, ...]] = {
@@ -78,6 +87,11 @@ POST_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/account/security": READ,
     "/staff/account/security/disable": READ,
     "/staff/account/security/recovery-codes": READ,
+    "/staff/facilities/new": EDIT,
+    "/staff/facilities/{facility}/edit": EDIT,
+    "/staff/cases/{case}/placements/new": EDIT,
+    "/staff/cases/{case}/hearings/new": EDIT,
+    "/staff/cases/{case}/letter-reports/new": EDIT,
 }
 ROLES = ("anonymous", "viewer", "caseworker", "admin")
 
@@ -92,6 +106,7 @@ def ids(db: Any, case: Case, admin: User, viewer: User) -> dict[str, int]:
     appeal = make_appeal(db, admin, public, addressee, campaign=campaign.slug)
     job = Job(kind="campaign_pack", params={}, dedupe_key="access", status="queued")
     db.add(job)
+    facility = create_facility(db, admin, {"name": "Zanjan Central Prison", "country": "IR"})
     db.commit()
     return {
         "case": case.id,
@@ -102,6 +117,7 @@ def ids(db: Any, case: Case, admin: User, viewer: User) -> dict[str, int]:
         "addressee": addressee.id,
         "campaign": campaign.id,
         "job": job.id,
+        "facility": facility.id,
     }
 
 
@@ -123,6 +139,7 @@ def _rule_paths(app: Flask, method: str) -> set[str]:
                 .replace("<int:addressee_id>", "{addressee}")
                 .replace("<int:campaign_id>", "{campaign}")
                 .replace("<int:job_id>", "{job}")
+                .replace("<int:facility_id>", "{facility}")
             )
     return paths
 

@@ -135,8 +135,13 @@ def test_staff_report_pdf_is_started_as_a_job(
     app: Flask, client: FlaskClient, db: Any, caseworker: User
 ) -> None:
     login_as(client, caseworker)
-    token = csrf_token_from(client, "/staff")
-    response = client.post("/staff/reports/releases/2020/pdf", data={"csrf_token": token})
+    page = client.get("/staff/reports/releases/2020").text
+    button = re.search(r'<form method="post" action="([^"]+)"[^>]*>\s*<input[^>]*csrf_token', page)
+    assert button is not None and button.group(1) == "/staff/reports/releases/2020/pdf"
+    assert "Prepare the PDF in the background" in page
+    assert "/staff/reports" not in client.get("/reports/releases/2020").text
+    token = csrf_token_from(client, "/staff/reports/releases/2020")
+    response = client.post(button.group(1), data={"csrf_token": token})
     huey_for(app.config).flush()
     assert response.status_code == 303
     job = db.get(Job, int(response.headers["Location"].rsplit("/", 1)[1]))

@@ -17,7 +17,17 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from werkzeug.routing import IntegerConverter
 
-from tracker.api import addressees, appeals, auth, cases, errors, jobs, reports
+from tracker.api import (
+    addressees,
+    appeals,
+    auth,
+    cases,
+    custody,
+    errors,
+    facilities,
+    jobs,
+    reports,
+)
 from tracker.api.schemas.base import MAX_ID, ErrorSchema
 from tracker.extensions import csrf
 from tracker.services.reports.releases import MAX_YEAR, MIN_YEAR
@@ -30,6 +40,8 @@ RESOURCES: tuple[ApiBlueprint, ...] = (
     appeals.blp,
     reports.blp,
     jobs.blp,
+    facilities.blp,
+    custody.blp,
 )
 
 

@@ -7,10 +7,10 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from tracker import unit_of_work
 from tracker.extensions import db
 from tracker.jobs.queue import QueueConfigError, describe_queue, huey_for
 from tracker.mail import MailConfigError, mail_settings
@@ -31,7 +31,7 @@ def _instance_rule() -> str:
 
 
 @click.command("doctor")
-@with_appcontext
+@unit_of_work.command
 def doctor() -> None:
     """Print what this installation would use, and what is missing (exit 1 when something is)."""
     app = current_app

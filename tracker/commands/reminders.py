@@ -7,8 +7,8 @@ import smtplib
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
 
+from tracker import unit_of_work
 from tracker.extensions import db
 from tracker.jobs.reminders import send_reminders
 from tracker.mail import MailConfigError
@@ -27,7 +27,7 @@ def reminders() -> None:
     default=None,
     help="Count deadlines from this day (YYYY-MM-DD) instead of today.",
 )
-@with_appcontext
+@unit_of_work.command
 def send(dry_run: bool, today: dt.datetime | None) -> None:
     """Mail each caseworker a digest of their assigned cases that need action."""
     day = today.date() if today else dt.date.today()
@@ -39,8 +39,6 @@ def send(dry_run: bool, today: dt.datetime | None) -> None:
         raise click.ClickException(
             f"The mail server refused or could not be reached: {exc}"
         ) from None
-    finally:
-        db.session.rollback()
     verb = "Would send" if dry_run else "Sent"
     for digest in digests:
         click.echo(f"{verb} {digest.count} item(s) to {digest.email}")

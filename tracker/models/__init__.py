@@ -3,7 +3,10 @@
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, utcnow
 from tracker.models.case import PRIVATE_CASE_FIELDS, Case, StatusChange
+from tracker.models.custody import Hearing, Placement
+from tracker.models.facility import Facility
 from tracker.models.job import Job
+from tracker.models.letter_report import LetterReport
 from tracker.models.letters import (
     Addressee,
     Appeal,
@@ -25,8 +28,12 @@ __all__ = [
     "Base",
     "Campaign",
     "Case",
+    "Facility",
     "FailedLogin",
+    "Hearing",
     "Job",
+    "LetterReport",
+    "Placement",
     "PostedToken",
     "RateLimitHit",
     "RecoveryCode",

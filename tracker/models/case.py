@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -11,6 +12,9 @@ from tracker.crypto import EncryptedDate, EncryptedText
 from tracker.domain.case_fields import private_field_names
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.user import User
+
+if TYPE_CHECKING:
+    from tracker.models.custody import Placement
 
 # Fields that must never reach a public page, PDF, feed or anonymous API answer.
 PRIVATE_CASE_FIELDS: tuple[str, ...] = private_field_names()
@@ -85,10 +89,20 @@ class Case(Base):
         order_by="(StatusChange.effective_on, StatusChange.id)",
         cascade="all, delete-orphan",
     )
+    # Moves between facilities (tracker.models.custody), oldest first; private (see Placement).
+    placements: Mapped[list[Placement]] = relationship(
+        order_by="(Placement.effective_on, Placement.id)",
+        cascade="all, delete-orphan",
+    )
 
     # SQLAlchemy adds `AND version = :old` to every UPDATE and raises StaleDataError when
     # another writer got there first: an update can fail, never vanish.
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def facility_id(self) -> int | None:
+        """The facility the person is held at now: that of the newest placement."""
+        return self.placements[-1].facility_id if self.placements else None
 
     @property
     def is_publishable(self) -> bool:

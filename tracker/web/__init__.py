@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from markupsafe import Markup
 
 from tracker import labels
 
@@ -13,6 +14,7 @@ def register_web(app: Flask) -> None:
         account,
         admin,
         auth,
+        custody,
         deadlines,
         jobs,
         letters_staff,
@@ -26,7 +28,15 @@ def register_web(app: Flask) -> None:
 
     nul_guard.init_app(app)
     auth.init_app(app)
-    for blueprint in (public.bp, reports.bp, staff.bp, admin.bp, letters_staff.bp, jobs.bp):
+    for blueprint in (
+        public.bp,
+        reports.bp,
+        staff.bp,
+        admin.bp,
+        letters_staff.bp,
+        jobs.bp,
+        custody.bp,
+    ):
         app.register_blueprint(blueprint)
     account.init_app(app)
     security.init_app(app)
@@ -42,4 +52,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["release_kind_label"] = labels.release_kind_label
     app.jinja_env.filters["role_label"] = labels.role_label
     app.jinja_env.filters["appeal_kind_label"] = labels.appeal_kind_label
+    # A name or address typed in any script, inside a sentence of the page's language, keeps its
+    # own direction: "نداء إلى <bdi>H.E. Le Thanh Long</bdi>" (escaped, then isolated).
+    app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>%s</bdi>") % value
     app.jinja_env.globals["organisation_name"] = app.config["ORGANISATION_NAME"]

@@ -31,6 +31,9 @@ def _links(year: int, prefix: str) -> dict[str, str]:
         "pdf": url_for(f"reports.{prefix}pdf", year=year),
         "csv": url_for(f"reports.{prefix}csv", year=year),
     }
+    if prefix:
+        # A thousand people make a long PDF: staff can have it prepared by the worker.
+        links["pdf_job"] = url_for("jobs.start_release_report", year=year)
     # Step through the years that hold records (and up to this year), not 1900 to 2200.
     span = reports.year_span(db.session)
     first, last = span if span else (year, year)

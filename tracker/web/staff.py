@@ -17,6 +17,7 @@ from tracker.services.cases import editing as case_service
 from tracker.services.cases.dashboard import build_dashboard
 from tracker.services.cases.queries import history_of
 from tracker.services.cases.search import SORTS, CaseQuery, search_cases
+from tracker.services.custody.case_view import case_custody, custody_attention, timeline
 from tracker.services.letters import staff as letter_staff
 from tracker.services.letters.deadlines import expired_for
 from tracker.services.pagination import page_number
@@ -37,9 +38,11 @@ def _staff_choices() -> list[tuple[str, str]]:
 @bp.get("")
 @staff_required
 def dashboard() -> Page:
-    expired = expired_for(db.session, current_actor())
     return render_template(
-        "staff/dashboard.html", board=build_dashboard(db.session), expired=expired
+        "staff/dashboard.html",
+        board=build_dashboard(db.session),
+        custody=custody_attention(db.session, dt.date.today()),
+        expired=expired_for(db.session, current_actor()),
     )
 
 
@@ -94,10 +97,13 @@ def case(case_id: int) -> Page:
     history = history_of(db.session, record.id, newest_first=True)
     appeals = letter_staff.appeals_of_case(db.session, record.id)
     chart = letter_staff.counter_chart(db.session, [a.id for a in appeals], dt.date.today())
+    custody = case_custody(db.session, record.id, dt.date.today())
     return render_template(
         "staff/case.html",
         case=record,
         history=history,
+        custody=custody,
+        timeline=timeline(history, custody),
         letters={"appeals": appeals, "chart": chart},
     )
 

@@ -98,6 +98,11 @@ class CaseReadOnlySchema(Schema):
     status_since_precision = fields.String(required=True, validate=_enum(Precision))
     version = fields.Integer(required=True)
     updated_at = fields.DateTime(required=True)
+    facility_id = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The current facility: that of the newest placement (read-only)"},
+    )
 
 
 def case_schemas(

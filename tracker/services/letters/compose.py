@@ -27,6 +27,7 @@ from tracker.domain.placeholders import (
     worst_case_context,
 )
 from tracker.paths import STATIC_DIR, TEMPLATES_DIR
+from tracker.services.custody.addressing import letter_parts
 from tracker.services.publishing.objects import AppealCard, PublicCase
 from tracker.services.templating import render_document
 
@@ -203,6 +204,8 @@ def letter_context(
         asks=list(appeal.asks),
         salutation=appeal.addressee.salutation if appeal.addressee else "",
     )
+    # A solidarity letter goes to the person (or the forwarding address), rules after it.
+    letter.update(letter_parts(card))
     return letter
 
 

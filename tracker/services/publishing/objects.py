@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from tracker.domain.custody import LetterRules
 from tracker.domain.dates import format_partial_date
 from tracker.domain.detention import Detention, latest_detention
 from tracker.domain.vocabulary import HELD_STATUSES, AppealStatus, Category, ReleaseKind, Status
@@ -45,6 +46,21 @@ class PublicStatusChange:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicFacility:
+    """The facility a consenting person may be written to at, with what it lets through."""
+
+    id: int
+    name: str
+    name_native: str
+    address_lines: tuple[str, ...]
+    address_lines_native: tuple[str, ...]
+    country: str
+    country_name: str
+    rules: LetterRules
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class PublicCase:
     """The public facts of a person."""
 
@@ -66,6 +82,9 @@ class PublicCase:
     status_since_precision: str
     has_photo: bool
     history: tuple[PublicStatusChange, ...] = field(default=())
+    # Where solidarity mail reaches the person: only with consent_detention_address and a
+    # facility that accepts letters (services.publishing.custody); None otherwise.
+    mail_facility: PublicFacility | None = None
 
     @property
     def status_label(self) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.values import country_name
 from tracker.models import Addressee, Appeal, Campaign, Case, StatusChange, appeal_copies
+from tracker.services.publishing.custody import mail_facilities
 from tracker.services.publishing.objects import (
     PublicAddressee,
     PublicAppeal,
@@ -86,6 +87,7 @@ def load_cases(session: Session, query: Select[*tuple[Any, ...]]) -> list[Public
     """The cases a query of CASE_COLUMNS finds, each with its public status history."""
     rows = session.execute(query).all()
     histories = _histories(session, [(r.id, r.slug, r.full_name) for r in rows])
+    facilities = mail_facilities(session, [r.id for r in rows])
     return [
         PublicCase(
             id=r.id,
@@ -106,6 +108,7 @@ def load_cases(session: Session, query: Select[*tuple[Any, ...]]) -> list[Public
             status_since_precision=r.status_since_precision,
             has_photo=bool(r.consent_photo and r.photo_type),
             history=histories.get(r.id, ()),
+            mail_facility=facilities.get(r.id),
         )
         for r in rows
     ]

@@ -1,0 +1,1 @@
+"""Where people are held: the facility directory, placements, hearings and letter reports."""

@@ -1,0 +1,179 @@
+"""Staff pages for where people are held: the facility directory, and a case's placements,
+hearings and letter reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from tracker.domain.custody import LetterRules, needs_verification
+from tracker.extensions import db
+from tracker.models import Case, Facility
+from tracker.services.custody import facilities as facility_service
+from tracker.services.custody import letter_reports, placements
+from tracker.services.custody.figures import facility_figures
+from tracker.services.pagination import page_number
+from tracker.web import editing
+from tracker.web.access import current_actor, editor_required, staff_required
+from tracker.web.custody_forms import FacilityForm, HearingForm, LetterReportForm, PlacementForm
+from tracker.web.forms import country_choices
+
+bp = Blueprint("custody", __name__, url_prefix="/staff")
+
+Page = str | tuple[str, int] | Response
+
+
+@bp.get("/facilities")
+@staff_required
+def facilities() -> Page:
+    q = request.args.get("q", "").strip()[:200]
+    country = request.args.get("country", "").strip().upper()[:2]
+    found = facility_service.search_facilities(
+        db.session, q=q, country=country, page=page_number(request.args.get("page"))
+    )
+    today = dt.date.today()
+    return render_template(
+        "custody/facilities.html",
+        found=found,
+        q=q,
+        country=country,
+        countries=country_choices(),
+        figures=facility_figures(db.session, [f.id for f in found.items], today),
+        unverified={f.id for f in found.items if needs_verification(f.address_verified_on, today)},
+        state={k: v for k, v in (("q", q), ("country", country)) if v},
+    )
+
+
+@bp.get("/facilities/<int:facility_id>")
+@staff_required
+def facility(facility_id: int) -> Page:
+    record: Facility = db.get_or_404(Facility, facility_id)
+    today = dt.date.today()
+    return render_template(
+        "custody/facility.html",
+        facility=record,
+        rules=LetterRules.from_stored(record.letter_rules),
+        figures=facility_figures(db.session, [record.id], today)[record.id],
+        unverified=needs_verification(record.address_verified_on, today),
+    )
+
+
+@bp.route("/facilities/new", methods=["GET", "POST"])
+@editor_required
+def new_facility() -> Page:
+    form = FacilityForm()
+    created = editing.submit(
+        form,
+        lambda: facility_service.create_facility(db.session, current_actor(), form.values()),
+    )
+    if created is not None:
+        flash(f"Facility {created.name} added to the directory.", "success")
+        return redirect(url_for("custody.facility", facility_id=created.id))
+    return render_template(
+        "custody/facility_form.html", form=form, facility=None
+    ), editing.form_status()
+
+
+@bp.route("/facilities/<int:facility_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_facility(facility_id: int) -> Page:
+    record: Facility = db.get_or_404(Facility, facility_id)
+    form = FacilityForm()
+    if not form.is_submitted():
+        form.load(record)
+    result = editing.edit(
+        form,
+        lambda version: facility_service.update_facility(
+            db.session, current_actor(), record, form.values(), version
+        ),
+        record=record,
+        changed_since=lambda version: facility_service.changed_since(db.session, record, version),
+        every_field=FacilityForm.FIELDS,
+        done_url=lambda: url_for("custody.facility", facility_id=record.id),
+    )
+    if result.done is not None:
+        return result.done
+    return render_template(
+        "custody/facility_form.html", form=form, facility=record, stale=result.stale
+    ), result.status
+
+
+@bp.route("/cases/<int:case_id>/placements/new", methods=["GET", "POST"])
+@editor_required
+def new_placement(case_id: int) -> Page:
+    record: Case = db.get_or_404(Case, case_id)
+    form = PlacementForm()
+    form.facility_id.choices = [("", "Choose a facility")] + [
+        (value, label) for value, label in facility_service.facility_choices(db.session)
+    ]
+    saved = editing.saved(
+        form,
+        lambda: placements.add_placement(
+            db.session,
+            current_actor(),
+            record,
+            int(form.facility_id.data or 0),
+            form.effective_on.data,  # type: ignore[arg-type]  # DataRequired
+            precision=form.precision.data or "day",
+            source_url=form.source_url.data or "",
+            public_note=form.public_note.data or "",
+        ),
+    )
+    if saved:
+        flash("Placement recorded.", "success")
+        return redirect(url_for("staff.case", case_id=record.id) + "#custody-heading")
+    return render_template(
+        "custody/placement_form.html", form=form, case=record
+    ), editing.form_status()
+
+
+@bp.route("/cases/<int:case_id>/hearings/new", methods=["GET", "POST"])
+@editor_required
+def new_hearing(case_id: int) -> Page:
+    record: Case = db.get_or_404(Case, case_id)
+    form = HearingForm()
+    saved = editing.saved(
+        form,
+        lambda: placements.add_hearing(
+            db.session,
+            current_actor(),
+            record,
+            form.on.data,  # type: ignore[arg-type]  # DataRequired
+            kind=form.kind.data or "hearing",
+            court=form.court.data or "",
+            public_note=form.public_note.data or "",
+        ),
+    )
+    if saved:
+        flash("Hearing recorded.", "success")
+        return redirect(url_for("staff.case", case_id=record.id) + "#custody-heading")
+    return render_template(
+        "custody/hearing_form.html", form=form, case=record
+    ), editing.form_status()
+
+
+@bp.route("/cases/<int:case_id>/letter-reports/new", methods=["GET", "POST"])
+@editor_required
+def new_letter_report(case_id: int) -> Page:
+    record: Case = db.get_or_404(Case, case_id)
+    form = LetterReportForm()
+    saved = editing.saved(
+        form,
+        lambda: letter_reports.add_letter_report(
+            db.session,
+            current_actor(),
+            record,
+            form.kind.data or "",
+            form.on.data,  # type: ignore[arg-type]  # DataRequired
+            count=int(form.count.data or 0),
+            note=form.note.data or "",
+        ),
+    )
+    if saved:
+        flash("Letter report recorded.", "success")
+        return redirect(url_for("staff.case", case_id=record.id) + "#letters-fate-heading")
+    return render_template(
+        "custody/letter_report_form.html", form=form, case=record
+    ), editing.form_status()
