@@ -73,6 +73,7 @@ class PublicCase:
     category: str
     profession: str
     arrested_on: dt.date | None
+    arrested_on_precision: str
     place_of_detention: str
     charges: str
     sentence: str
@@ -103,7 +104,12 @@ class PublicCase:
         found = latest_detention(self.history)
         if found is None and self.arrested_on is not None:
             # No held status was recorded: the date of arrest is all that is known.
-            found = Detention(self.arrested_on, end=None if self.is_held else self.status_since)
+            found = Detention(
+                self.arrested_on,
+                self.arrested_on_precision,
+                end=None if self.is_held else self.status_since,
+                end_precision=None if self.is_held else self.status_since_precision,
+            )
         return found
 
     @property

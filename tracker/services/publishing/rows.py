@@ -31,6 +31,7 @@ CASE_COLUMNS = (
     Case.category,
     Case.profession,
     Case.arrested_on,
+    Case.arrested_on_precision,
     Case.place_of_detention,
     Case.charges,
     Case.sentence,
@@ -99,6 +100,7 @@ def load_cases(session: Session, query: Select[*tuple[Any, ...]]) -> list[Public
             category=r.category,
             profession=r.profession or "",
             arrested_on=r.arrested_on,
+            arrested_on_precision=r.arrested_on_precision,
             place_of_detention=r.place_of_detention or "",
             charges=r.charges or "",
             sentence=r.sentence or "",
@@ -123,7 +125,7 @@ def _histories(
     rows = session.execute(
         select(*CHANGE_COLUMNS)
         .where(StatusChange.case_id.in_(list(names)))
-        .order_by(StatusChange.case_id, StatusChange.effective_on, StatusChange.id)
+        .order_by(StatusChange.case_id, StatusChange.sort_on, StatusChange.id)
     ).all()
     out: dict[int, list[PublicStatusChange]] = {}
     for r in rows:
