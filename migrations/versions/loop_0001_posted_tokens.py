@@ -1,7 +1,7 @@
 """used "I posted it" tokens (a random id per token, no personal data)
 
 Revision ID: loop_0001_posted_tokens
-Revises: custody_0001
+Revises: records_change_order
 Create Date: 2026-12-03 13:15:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'loop_0001_posted_tokens'
-down_revision = 'custody_0001'
+down_revision = 'records_change_order'
 branch_labels = None
 depends_on = None
 
