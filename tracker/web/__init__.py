@@ -6,6 +6,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from tracker import labels
+from tracker.domain.scripts import native_lang
 
 
 def register_web(app: Flask) -> None:
@@ -15,6 +16,7 @@ def register_web(app: Flask) -> None:
         admin,
         auth,
         custody,
+        deadlines,
         jobs,
         letters_staff,
         nul_guard,
@@ -22,6 +24,7 @@ def register_web(app: Flask) -> None:
         reports,
         security,
         staff,
+        supporters,  # noqa: F401  (routes of the public blueprint)
     )
 
     nul_guard.init_app(app)
@@ -38,10 +41,12 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     account.init_app(app)
     security.init_app(app)
+    deadlines.init_app(app)
 
     # Counts and dates as the reader's language writes them: "1,204", "1 204"; "mai 2015".
     app.jinja_env.filters["number"] = labels.number
     app.jinja_env.filters["partial_date"] = labels.partial_date
+    app.jinja_env.filters["native_lang"] = native_lang  # a name's own script sets its font
     # Tokens to words in the reader's language (tracker/labels.py).
     app.jinja_env.filters["country_name"] = labels.country_name
     app.jinja_env.filters["status_label"] = labels.status_label
