@@ -17,7 +17,9 @@ SECTION_TITLES = {
     "appeal_deadline": "Appeal deadlines in the next 7 days",
     "held_no_change": "Held, with no change in 90 days",
     "hearing": "Hearings in the next 14 days",
-    "consent": "Consent to re-confirm",
+    "consent": "Consent to re-confirm (once a year)",
+    "arrest_not_recorded": "Arrest date after the latest status: record the arrest",
+    "address_unverified": "Held where the address is not verified",
 }
 
 
