@@ -38,16 +38,20 @@ def letter_preview(card: AppealCard, today: dt.date) -> LetterText | None:
         letter = letter_context(card, today=today, sender_mode="lines")
     except LetterError:
         return None
+    words = letter["labels"]  # the letter's words in its language (services.letters.words)
+    greeting = letter["salutation"]  # None, or the salutation with its language's punctuation
     return LetterText(
         lang=letter["lang"],
         dir=letter["dir"],
         addressee=letter["addressee"],
         subject=str(letter["subject"]),
-        salutation=letter["salutation"],
+        salutation=(
+            f"{greeting['before']}{greeting['text']}{greeting['after']}" if greeting else ""
+        ),
         body=letter["body"],
         asks=tuple(letter["asks"]),
-        closing=letter["labels"]["closing"],
-        copies_label=letter["labels"]["copies"],
+        closing=words.closing,
+        copies_label=words.copies_label,
         copies=tuple(letter["copies"]),
     )
 
