@@ -42,7 +42,11 @@ def role_label(token: str | None) -> str:
 
 def consent_giver_label(giver: str | None) -> str:
     """Who gave a consent ("person", "family", "lawyer") in the reader's language."""
-    words = {"person": gettext("the person"), "family": gettext("family"), "lawyer": gettext("lawyer")}
+    words = {
+        "person": gettext("the person"),
+        "family": gettext("family"),
+        "lawyer": gettext("lawyer"),
+    }
     return words.get(giver or "", giver or "")
 
 

@@ -25,7 +25,14 @@ def set_language(
     before = user.language
     user.language = language
     audit.record(
-        session, actor, "user.language", "user", user.id, ["language"], before=before, after=language
+        session,
+        actor,
+        "user.language",
+        "user",
+        user.id,
+        ["language"],
+        before=before,
+        after=language,
     )
     session.flush()
     return True
