@@ -72,3 +72,10 @@ catalogs-update: catalogs-extract
 
 catalogs-compile: install
 	$(BIN)/pybabel compile -d $(CATALOGS) --statistics
+
+# The letter's own words (tracker/letter_words/<locale>/LC_MESSAGES/letters.po, a catalog of
+# their own, apart from the site's): the compiled .mo files are committed beside them, so a
+# fresh machine needs no compile step; run this after editing a .po.
+.PHONY: letter-words
+letter-words: install-dev
+	$(BIN)/pybabel compile -d tracker/letter_words -D letters --statistics

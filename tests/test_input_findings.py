@@ -292,9 +292,10 @@ def test_finding_5_reports_index_never_lists_a_future_year(
     # A record from before the rule (or written around it): released in a future year.
     db.execute(
         text(
-            "INSERT INTO status_changes (case_id, from_status, to_status, effective_on, "
+            "INSERT INTO status_changes (case_id, from_status, to_status, effective_on, sort_on, "
             "precision, is_correction, release_kind, recorded_at, note, public_note, source_url)"
-            " VALUES (:id, 'detained', 'released', :on, 'day', false, 'pardon', :at, '', '', '')"
+            " VALUES (:id, 'detained', 'released', :on, :on, 'day', false, 'pardon', :at, '', '',"
+            " '')"
         ),
         {"id": case.id, "on": dt.date(2032, 6, 1), "at": dt.datetime(2020, 1, 2)},
     )

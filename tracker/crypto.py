@@ -87,6 +87,9 @@ class Keyring:
     from_env: bool = False
     current: str = ""
     ciphers: dict[str, AESGCM] = field(default_factory=dict)
+    # The ids of the keys configured now (TRACKER_DATA_KEY or the instance's key files); the
+    # ciphers may also hold keys of an earlier configuration of this process.
+    configured: frozenset[str] = frozenset()
     problem: str = ""
     _stamp: tuple[Any, ...] = ()
     _checked: float = 0.0
@@ -150,6 +153,7 @@ class Keyring:
         with self._lock:
             for raw in keys:
                 self.ciphers.setdefault(key_id(raw), AESGCM(raw))
+            self.configured = frozenset(key_id(raw) for raw in keys)
             self.current = key_id(keys[0]) if keys else ""
 
     def _refresh(self, force: bool = False) -> None:
@@ -205,6 +209,11 @@ class Keyring:
         except InvalidTag:
             raise DataKeyError("A stored private value is damaged and cannot be read.") from None
 
+    def has_key(self, kid: str) -> bool:
+        """True when the key named `kid` is one this instance is configured with now."""
+        self._refresh()
+        return kid in self.configured
+
     def key_of(self, stored: str) -> str | None:
         """The key id a stored value is encrypted under (None for plaintext)."""
         if not stored.startswith(PREFIX):
@@ -213,10 +222,11 @@ class Keyring:
 
     def forget(self, kids: Iterable[str]) -> None:
         """Drop keys from memory (after a rotation, the old key must decrypt nothing)."""
+        dropped = set(kids) - {self.current}
         with self._lock:
-            for kid in kids:
-                if kid != self.current:
-                    self.ciphers.pop(kid, None)
+            for kid in dropped:
+                self.ciphers.pop(kid, None)
+            self.configured = self.configured - dropped
 
 
 keyring = Keyring()

@@ -55,8 +55,12 @@ DEFAULT_MAX_PAGES = 6
 # that needs it. WeasyPrint prints empty boxes when a script has no font, so we check.
 SCRIPT_FONTS: dict[str, tuple[str, str]] = {
     "Latin with Vietnamese": ("vi", "Noto Serif"),
+    "Cyrillic": ("ru", "Noto Serif"),
     "Arabic script (Persian)": ("fa", "Noto Naskh Arabic"),
-    "Chinese (CJK)": ("zh-cn", "Noto Serif CJK SC"),
+    "Chinese, Simplified (CJK SC)": ("zh-cn", "Noto Serif CJK SC"),
+    "Chinese, Traditional (CJK TC)": ("zh-tw", "Noto Serif CJK TC"),
+    "Japanese (CJK JP)": ("ja", "Noto Serif CJK JP"),
+    "Myanmar": ("my", "Noto Sans Myanmar"),
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from tests.archive.conftest import Instance, members
 from tests.conftest import PG_URL
+from tracker.crypto import ENV_VAR, keyring, new_key
 from tracker.services.archive.schema import ARCHIVE_VERSION
 
 TARGET = "postgresql" if PG_URL else "sqlite"
@@ -137,3 +138,29 @@ def test_archive_import_refuses_a_damaged_row_and_keeps_nothing(
 
     broken = rewrite(archive, tmp_path / "broken.zip", change)
     refused(new_instance(TARGET), broken, "tables/appeal_copies.jsonl:1")
+
+
+def test_archive_import_refuses_a_wrong_data_key_and_keeps_nothing(
+    new_instance: Callable[[str], Instance],
+    archive: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The archive's private values are under the test instance's key; the target has another.
+    target = new_instance(TARGET)
+    before = keyring.instance_path
+    exported_under = keyring.current
+    monkeypatch.setenv(ENV_VAR, new_key())
+    try:
+        keyring.configure(before or ".")
+        other = keyring.current
+        assert other != exported_under
+        refused(target, archive, f"encrypted under data key {exported_under}")
+        result = target.tracker("archive", "import", str(archive))
+        assert f"this instance's data key is {other}" in result.output
+        assert "nothing was imported" in result.output
+    finally:
+        monkeypatch.delenv(ENV_VAR)
+        if before is not None:
+            keyring.configure(before)
+    # With the right key back, the same file imports.
+    assert target.tracker("archive", "import", str(archive)).exit_code == 0

@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 
 from tests.archive.conftest import Instance, fill, members
 from tests.conftest import PASSWORD, PG_URL
-from tracker.models import AuditEvent, Case, User
+from tracker.models import AuditEvent, Case, LetterReport, User
 from tracker.services.accounts.users import sign_in
 from tracker.services.archive.schema import EXCLUDED_TABLES, archived_tables
 from tracker.services.cases.search import CaseQuery, search_cases
@@ -74,6 +74,8 @@ def test_round_trip_sqlite_postgresql_sqlite_gives_the_same_archive(
         if table.name != "audit_events":
             assert counts_last[table.name] == counts_source[table.name], table.name
     assert min(counts_source[name] for name in ("cases", "appeal_copies", "appeal_counters")) > 0
+    custody = ("facilities", "placements", "hearings", "letter_reports")
+    assert min(counts_source[name] for name in custody) > 0
     for name in EXCLUDED_TABLES:
         assert counts_source[name] > 0 and counts_last[name] == 0, name
 
@@ -105,6 +107,15 @@ def test_restored_instance_works_signs_in_searches_and_numbers_new_records(
         assert case.consent_detention_address and case.consent_detention_address_by == "lawyer"
         assert case.consent_detention_address_on == dt.date(2020, 4, 2)
         assert [c.note for c in case.history if c.is_correction] == ["SENTINEL-NOTE"]
+        # Custody records: placements in order, a letter report's private note readable again.
+        narges = session.scalar(select(Case).where(Case.reference == "IR-2015-NM"))
+        assert narges is not None and narges.facility_id is not None
+        assert [p.facility.name for p in narges.placements][-2:] == [
+            "Zanjan Central Prison",
+            "Evin Prison",
+        ]
+        report = session.scalars(select(LetterReport).order_by(LetterReport.id)).first()
+        assert report is not None and report.note.startswith("Her sister")
         assert case.created_at.tzinfo is not None and case.created_at == original.created_at
         # New rows take ids after the imported ones (PostgreSQL's sequences were moved on).
         events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()

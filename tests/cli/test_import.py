@@ -49,7 +49,7 @@ BAD_CASE_ROWS = [
     ("VN-2,A,,VN,activist,,2020-01-01,free,2020-02-01,,,true,true", "unknown status 'free'"),
     (
         "VN-2,A,,VN,activist,,2020-13-01,detained,,,,true,true",
-        "arrested_on: '2020-13-01' is not a date in the form YYYY-MM-DD",
+        "arrested_on: '2020-13-01' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD",
     ),
     (
         "VN-2,A,,XX,activist,,2020-01-01,detained,,,,true,true",

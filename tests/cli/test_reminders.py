@@ -19,6 +19,7 @@ from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.commands.reminders import reminders
 from tracker.models import Case, User
 from tracker.services.accounts.users import create_user
+from tracker.services.custody.placements import add_hearing
 
 TODAY = dt.date(2024, 5, 1)
 
@@ -141,3 +142,22 @@ def test_dry_run_sends_nothing_and_missing_mail_settings_are_explained(
     monkeypatch.setitem(app.config, "MAIL_URL", "http://127.0.0.1:25")
     wrong = runner.invoke(reminders, ["send", "--today", TODAY.isoformat()])
     assert wrong.exit_code == 1 and "smtp://host:port" in wrong.output
+
+
+def test_a_hearing_within_14_days_is_in_the_digest_and_a_later_one_is_not(
+    db: Any, runner: FlaskCliRunner, smtp: Inbox, caseworker: User
+) -> None:
+    soon = make_case(db, caseworker, "VN-H1", "Court Soon")
+    soon.assigned_to_id = caseworker.id
+    later = make_case(db, caseworker, "VN-H2", "Court Later")
+    later.assigned_to_id = caseworker.id
+    add_hearing(db, caseworker, soon, TODAY + dt.timedelta(days=14), kind="trial", court="Hanoi")
+    add_hearing(db, caseworker, later, TODAY + dt.timedelta(days=15))
+    db.commit()
+    result = runner.invoke(reminders, ["send", "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    ((_rcpts, msg),) = smtp.messages
+    text = _body(msg, "plain")
+    assert "Hearings in the next 14 days" in text
+    assert "VN-H1 Court Soon (2024-05-15): trial, Hanoi" in text
+    assert "VN-H2" not in text

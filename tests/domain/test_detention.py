@@ -48,7 +48,8 @@ def case_page(changes: list[Change], arrested_on: dt.date | None = None) -> Publ
     last = history[-1] if history else None
     return PublicCase(
         id=1, slug="person", name="Person", name_native="", country="IR", country_name="Iran",
-        category="activist", profession="", arrested_on=arrested_on, place_of_detention="",
+        category="activist", profession="", arrested_on=arrested_on, arrested_on_precision="day",
+        place_of_detention="",
         charges="", sentence="", summary="",
         status=last.to_status if last else "detained",
         status_since=last.effective_on if last else None,

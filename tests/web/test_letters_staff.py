@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from markupsafe import escape
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import csrf_token_from, login_as
 from tests.pdf.factory import make_addressee, make_appeal, make_case
@@ -169,8 +169,13 @@ def test_create_and_edit_an_appeal_through_the_form(
     case, addressee, copy = letters["case"], letters["addressee"], letters["copy"]
     url = f"/staff/cases/{case.id}/appeals/new"
     page = editor.get(url).text
-    for placeholder in ("case.name", "case.detained_since", "addressee.salutation", "today"):
-        assert "{{ " + placeholder + " }}" in page  # the list is documented beside the body
+    offered = page.split('id="placeholders-heading"', 1)[1]
+    for placeholder in ("case.name", "case.detained_since", "case.time_detained", "today"):
+        assert "{{ " + placeholder + " }}" in offered  # the list is documented beside the body
+    # The salutation and closing are printed by the letter: the editor says so and never
+    # offers the salutation as something to type.
+    assert "{{ addressee.salutation }}" not in offered
+    assert "What the letter adds itself" in page and "the closing and signature after it" in page
     data = appeal_data(addressee, copies_to=[str(copy.id)], campaign=letters["campaign"].slug)
     response = post_form(editor, url, data)
     assert response.status_code == 302
@@ -269,7 +274,8 @@ def test_preview_shows_the_rendered_placeholders(
 ) -> None:
     appeal = letters["appeal"]
     page = editor.get(f"/staff/appeals/{appeal.id}/edit").text
-    preview = page.split('class="letter-preview"', 1)[1]
+    # Values are bidi-isolated (FSI ... PDI), which a reader never sees.
+    preview = page.split('class="letter-preview"', 1)[1].translate({0x2068: None, 0x2069: None})
     assert "Dear Minister, I am writing about Tran Thi Nga" in preview
     assert "January 2017" in preview  # {{ case.detained_since }}
     assert "{{" not in preview
@@ -284,6 +290,7 @@ def test_preview_shows_the_rendered_placeholders(
     response = post_form(editor, url, data)
     assert response.status_code == 200
     preview = response.text.split('class="letter-preview"', 1)[1]
+    preview = preview.translate({0x2068: None, 0x2069: None})
     assert "Hello Tran Thi Nga from Vietnam" in preview
     assert "Preview of your unsaved text" in response.text
     db.refresh(appeal)
@@ -338,3 +345,27 @@ def test_viewer_reads_but_does_not_see_edit_links(
     assert "Release {{ case.name }}" in page
     assert "New appeal" not in page and "/edit" not in page.split("appeals-heading", 1)[1]
     assert client.get(f"/staff/appeals/{letters['appeal'].id}/edit").status_code == 403
+
+
+def test_staff_appeal_heading_shows_the_subject_filled_in(
+    editor: FlaskClient, letters: dict[str, Any]
+) -> None:
+    page = editor.get(f"/staff/appeals/{letters['appeal'].id}").text
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.DOTALL)
+    assert heading and heading.group(1).strip() == "Release Tran Thi Nga"
+    assert "{{ case.name }}" not in page
+
+
+def test_letter_language_babel_cannot_parse_is_refused_in_the_form(
+    editor: FlaskClient, db: Any, letters: dict[str, Any]
+) -> None:
+    case = letters["case"]
+    before = db.scalar(select(func.count()).select_from(Appeal))
+    response = post_form(
+        editor,
+        f"/staff/cases/{case.id}/appeals/new",
+        appeal_data(letters["addressee"], language="xx"),
+    )
+    assert response.status_code == 422
+    assert "&#39;xx&#39; is not a language Babel knows" in response.text
+    assert db.scalar(select(func.count()).select_from(Appeal)) == before

@@ -213,6 +213,14 @@ def private_field_names() -> tuple[str, ...]:
     return tuple(f.name for f in case_fields() if f.is_private)
 
 
+def precision_field_of(name: str) -> CaseField | None:
+    """The PRECISION field that says how much of the date field `name` is known, if any."""
+    for f in case_fields():
+        if f.date_field == name:
+            return f
+    return None
+
+
 def csv_fields() -> tuple[CaseField, ...]:
     """The fields that are columns of cases.csv, in the file's order."""
     return tuple(f for f in case_fields() if f.csv)

@@ -24,6 +24,7 @@ from jinja2.filters import sync_do_join
 from jinja2.nodes import EvalContext
 from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
 
 MAX_OUTPUT_CHARS = 40_000
 # Everything `join` and `~` may build in one render (intermediate values included).
@@ -64,6 +65,7 @@ class Budget:
     deadline: float
     built: int = 0
     written: int = 0
+    isolate: bool = False
 
 
 budget_var: contextvars.ContextVar[Budget | None] = contextvars.ContextVar(
@@ -137,14 +139,22 @@ def _bounded_concat(parts: tuple[Any, ...], autoescape: bool) -> Any:
     return markup_join(parts) if autoescape else str_join(parts)
 
 
+# First-strong isolate and pop directional isolate: a value keeps its own direction inside
+# text of the other one ("24 Corrected Street" in an Arabic letter). Pango honours them, where
+# WeasyPrint ignores `unicode-bidi`; browsers honour them too, and they print nothing.
+FSI, PDI = "\u2068", "\u2069"
+
+
 def _finalize(value: Any) -> Any:
-    """Count every value written out, as it is written (before escaping)."""
+    """Count every value written out, as it is written (before escaping); isolate it if asked."""
     budget = budget_var.get()
     if budget is not None:
         _check_time(budget)
         budget.written += _text_size(value)
         if budget.written > MAX_OUTPUT_CHARS:
             raise too_long()
+        if budget.isolate and _text_size(value):
+            return Markup(FSI) + escape(value) + Markup(PDI)  # noqa: S704  (controls only)
     return value
 
 

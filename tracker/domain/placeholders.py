@@ -53,8 +53,9 @@ PLACEHOLDERS: dict[str, str] = {
     "case.charges": "Public charges",
     "case.sentence": "Public sentence",
     "case.status": "Current status in plain words",
-    "case.detained_since": "Date of arrest as people write it, e.g. May 2015",
-    "case.days_detained": "Days since the arrest (a number)",
+    "case.detained_since": "Date of arrest in the letter's language, e.g. May 2015",
+    "case.days_detained": "Days since the arrest (a number, in the letter's digits)",
+    "case.time_detained": "Time held so far in the letter's language, e.g. 8 years",
     "addressee.honorific": "Honorific, e.g. H.E.",
     "addressee.name": "Addressee's name",
     "addressee.full_name": "Honorific and name",
@@ -64,7 +65,21 @@ PLACEHOLDERS: dict[str, str] = {
     "addressee.country": "Addressee's country name",
     "supporter.name": "The sender's name (empty in the plain letter)",
     "supporter.address": "The sender's address (empty in the plain letter)",
-    "today": "Today's date, e.g. 8 October 2020",
+    "today": "Today's date in the letter's language, e.g. 8 October 2020",
+}
+
+# What the letter prints itself around the subject and body, so the editor never types it.
+ADDED_BY_LETTER: dict[str, str] = {
+    "addressee.salutation": (
+        "The addressee's salutation with the punctuation of the letter's language "
+        '("Dear Minister,", "尊敬的部长\uff1a") is printed before your text: start the body '
+        "with its first sentence. A body that starts with {{ addressee.salutation }} gets no "
+        "second one."
+    ),
+    "closing": (
+        'The closing ("Yours sincerely,", "此致 敬礼\uff01"), the signature line and the list of '
+        "copies are printed after your text and the asks, in the letter's language."
+    ),
 }
 
 # The longest value each placeholder can hold: the limits of the fields it is filled from
@@ -81,7 +96,8 @@ PLACEHOLDER_MAX_CHARS: dict[str, int] = {
     "case.sentence": 1_000,
     "case.status": 40,
     "case.detained_since": 40,
-    "case.days_detained": 6,
+    "case.days_detained": 7,
+    "case.time_detained": 40,
     "addressee.honorific": 50,
     "addressee.name": 200,
     "addressee.full_name": 251,
@@ -182,10 +198,15 @@ def compile_letter_text(source: str) -> CompiledLetterText:
     return CompiledLetterText(source, template.generate, names)
 
 
-def render_letter_text(source: str, context: Mapping[str, Any]) -> Markup:
-    """Fill in a subject or body; the result is HTML-escaped text."""
+def render_letter_text(source: str, context: Mapping[str, Any], *, isolate: bool = False) -> Markup:
+    """Fill in a subject or body; the result is HTML-escaped text.
+
+    With `isolate`, every value is bidi-isolated (FSI ... PDI) so it reads as written in a
+    letter of the other direction.
+    """
     compiled = compile_letter_text(source)
-    token = budget_var.set(Budget(deadline=time.monotonic() + MAX_RENDER_SECONDS))
+    budget = Budget(deadline=time.monotonic() + MAX_RENDER_SECONDS, isolate=isolate)
+    token = budget_var.set(budget)
     parts: list[str] = []
     size = 0
     try:
@@ -217,8 +238,8 @@ def _undefined_message(exc: UndefinedError) -> str:
 
 
 def changes_daily(source: str) -> bool:
-    """True when the filled-in text depends on the day (`today`, `case.days_detained`)."""
-    return "today" in compile_letter_text(source).names or "days_detained" in source
+    """True when the text depends on the day (`today`, `case.days_detained`, `time_detained`)."""
+    return "today" in compile_letter_text(source).names or "_detained" in source
 
 
 def uses_supporter(source: str) -> bool:

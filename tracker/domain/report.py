@@ -61,6 +61,7 @@ class StatusRow:
     release_kind: str | None = None
     public_note: str = ""
     change_id: int = 0
+    sort_on: dt.date | None = None  # the order day (tracker.domain.dates); effective_on if None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ def group_by_case(rows: Iterable[StatusRow]) -> dict[int, list[StatusRow]]:
     for row in rows:
         by_case[row.case_id].append(row)
     for history in by_case.values():
-        history.sort(key=lambda r: (r.effective_on, r.change_id))
+        history.sort(key=lambda r: (r.sort_on or r.effective_on, r.change_id))
     return dict(by_case)
 
 
@@ -315,7 +316,7 @@ def is_held_at(history: Sequence[StatusRow], day: dt.date) -> bool:
     """True when the latest change on or before `day` left the person held."""
     latest: StatusRow | None = None
     for row in history:
-        if row.effective_on > day:
+        if (row.sort_on or row.effective_on) > day:
             break
         latest = row
     return latest is not None and latest.to_status in HELD

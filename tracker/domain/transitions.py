@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tracker.domain.dates import may_follow
 from tracker.domain.errors import InvalidTransition, ValidationError
-from tracker.domain.vocabulary import HELD_STATUSES, ReleaseKind, Status
+from tracker.domain.vocabulary import HELD_STATUSES, Precision, ReleaseKind, Status
 
 
 def allowed_next(current: Status | str | None) -> frozenset[Status]:
@@ -37,6 +38,7 @@ class ProposedChange:
     effective_on: dt.date
     release_kind: ReleaseKind | None = None
     is_correction: bool = False
+    precision: Precision = Precision.DAY
 
 
 def check_change(
@@ -44,7 +46,11 @@ def check_change(
     latest_effective_on: dt.date | None,
     change: ProposedChange,
 ) -> None:
-    """Raise InvalidTransition or ValidationError when the change breaks a rule."""
+    """Raise InvalidTransition or ValidationError when the change breaks a rule.
+
+    `latest_effective_on` is the order day of the latest change (tracker.domain.dates): a
+    change known to the month or year may follow it when any day of its span does.
+    """
     target = Status(change.target)
     if current is not None and Status(current) is target:
         raise InvalidTransition(
@@ -66,7 +72,7 @@ def check_change(
         )
     if (
         latest_effective_on is not None
-        and change.effective_on < latest_effective_on
+        and not may_follow(change.effective_on, change.precision, latest_effective_on)
         and not change.is_correction
     ):
         raise ValidationError(

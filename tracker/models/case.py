@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -86,7 +86,7 @@ class Case(Base):
     assigned_to: Mapped[User | None] = relationship()
     history: Mapped[list[StatusChange]] = relationship(
         back_populates="case",
-        order_by="(StatusChange.effective_on, StatusChange.id)",
+        order_by="(StatusChange.sort_on, StatusChange.id)",
         cascade="all, delete-orphan",
     )
     # Moves between facilities (tracker.models.custody), oldest first; private (see Placement).
@@ -117,10 +117,16 @@ class Case(Base):
 Index("uq_cases_reference_lower", func.lower(Case.reference), unique=True)
 
 
+def _effective_on(context: Any) -> Any:
+    """A change written without an order day sorts at its effective date."""
+    return context.get_current_parameters()["effective_on"]
+
+
 class StatusChange(Base):
     __tablename__ = "status_changes"
     __table_args__ = (
         Index("ix_status_changes_case_effective", "case_id", "effective_on"),
+        Index("ix_status_changes_case_sort", "case_id", "sort_on"),
         Index("ix_status_changes_to_effective", "to_status", "effective_on"),
     )
 
@@ -130,6 +136,9 @@ class StatusChange(Base):
     to_status: Mapped[str] = mapped_column(String(20))
     effective_on: Mapped[dt.date] = mapped_column(Date)
     precision: Mapped[str] = mapped_column(String(5), default="day")
+    # The day the change sorts at (tracker.domain.dates.order_day): effective_on, or the day of
+    # the change before it when this one is known only to its month or year and may follow it.
+    sort_on: Mapped[dt.date] = mapped_column(Date, default=_effective_on)
     is_correction: Mapped[bool] = mapped_column(default=False)
     release_kind: Mapped[str | None] = mapped_column(String(20))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,6 +15,7 @@ from tracker.domain.vocabulary import AppealKind, AppealStatus
 from tracker.models import Addressee, Appeal, Campaign, Case, User
 from tracker.services import audit
 from tracker.services.cases.editing import change_status, create_case
+from tracker.services.custody.demo import load_custody_demo
 
 
 def demo_document() -> dict[str, Any]:
@@ -88,5 +89,6 @@ def load_demo(session: Session, actor: User | None) -> int:
             )
         )
     session.flush()
+    load_custody_demo(session, actor, cases)
     audit.record(session, actor, "demo.load", None, None, [], cases=len(cases))
     return len(cases)

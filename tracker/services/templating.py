@@ -18,6 +18,7 @@ from jinja2 import FileSystemLoader, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from tracker.domain.dates import format_partial_date
+from tracker.domain.scripts import native_lang
 from tracker.paths import TEMPLATES_DIR
 
 
@@ -37,6 +38,7 @@ def document_environment() -> ImmutableSandboxedEnvironment:
     )
     env.filters["number"] = format_number
     env.filters["partial_date"] = format_partial_date
+    env.filters["native_lang"] = native_lang
     return env
 
 

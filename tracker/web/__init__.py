@@ -6,6 +6,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from tracker import labels
+from tracker.domain.scripts import native_lang
 
 
 def register_web(app: Flask) -> None:
@@ -42,6 +43,7 @@ def register_web(app: Flask) -> None:
     # Counts and dates as the reader's language writes them: "1,204", "1 204"; "mai 2015".
     app.jinja_env.filters["number"] = labels.number
     app.jinja_env.filters["partial_date"] = labels.partial_date
+    app.jinja_env.filters["native_lang"] = native_lang  # a name's own script sets its font
     # Tokens to words in the reader's language (tracker/labels.py).
     app.jinja_env.filters["country_name"] = labels.country_name
     app.jinja_env.filters["status_label"] = labels.status_label

@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from tracker.crypto import ENV_VAR, KEY_FILE, PREFIX, DataKeyError, keyring
 from tracker.domain.errors import ArchiveRefused
 from tracker.models import Base, User
 from tracker.services import audit
@@ -150,14 +151,46 @@ def _inserter(connection: Connection, archived: ArchivedTable) -> Callable[[list
     return insert_tuples
 
 
+class KeyCheck:
+    """Refuses the archive at the first private value under a data key this instance lacks:
+    imported, it could never be read (each key is tried once, on a real value)."""
+
+    def __init__(self) -> None:
+        self.known: set[str] = set()
+
+    def __call__(self, stored: Any) -> None:
+        if not isinstance(stored, str) or not stored.startswith(PREFIX):
+            return
+        kid = keyring.key_of(stored)
+        if kid is None or kid in self.known:
+            return
+        if not keyring.has_key(kid):
+            here = keyring.current or "none"
+            raise ArchiveRefused(
+                f"the archive's private values are encrypted under data key {kid}, and this "
+                f"instance's data key is {here}: set {ENV_VAR} (or instance/{KEY_FILE}) to the "
+                "key backed up with the exported database and import again; nothing was imported"
+            )
+        try:
+            keyring.decrypt(stored)
+        except DataKeyError as exc:
+            raise _damaged(f"a private value cannot be decrypted ({exc})") from None
+        self.known.add(kid)
+
+
 def _load_table(
-    connection: Connection, zf: zipfile.ZipFile, archived: ArchivedTable, described: dict[str, Any]
+    connection: Connection,
+    zf: zipfile.ZipFile,
+    archived: ArchivedTable,
+    described: dict[str, Any],
+    check_key: KeyCheck,
 ) -> int:
     name = member_name(archived.name)
     digest = hashlib.sha256()
     write = _inserter(connection, archived)
     width = len(archived.columns)
     decoders = archived.decoders
+    encrypted = archived.encrypted
     batch: list[list[Any]] = []
     count = 0
     for number, line in enumerate(_lines(zf, name, digest), start=1):
@@ -170,6 +203,8 @@ def _load_table(
                     values[index] = decode(values[index])
         except (ValueError, TypeError) as exc:
             raise _damaged(f"{name}:{number}: {exc}") from None
+        for index in encrypted:
+            check_key(values[index])
         batch.append(values)
         if len(batch) >= CHUNK:
             write(batch)
@@ -250,9 +285,10 @@ def import_archive(
             manifest["archive_version"], manifest["schema_revision"], {}, manifest["content_sha256"]
         )
         triggers = _pause_fulltext_triggers(connection)
+        check_key = KeyCheck()
         for archived in tables:
             summary.rows[archived.name] = _load_table(
-                connection, zf, archived, described[archived.name]
+                connection, zf, archived, described[archived.name], check_key
             )
         _resume_fulltext_triggers(connection, triggers)
         _reset_sequences(connection, tables)

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
+from tracker.crypto import ENCRYPTED_TYPES
 from tracker.models import Base
 
 FORMAT = "tracker-archive"
@@ -79,6 +80,7 @@ class ArchivedTable:
     columns: tuple[str, ...]
     primary_key: tuple[str, ...]
     decoders: tuple[tuple[int, Callable[[Any], Any]], ...]
+    encrypted: tuple[int, ...] = ()  # positions of the columns stored encrypted (crypto.py)
 
     def types(self) -> list[str]:
         """The stored column types, for the manifest (a reader can tell what each field is)."""
@@ -150,6 +152,9 @@ def archived_tables(metadata: MetaData | None = None) -> list[ArchivedTable]:
                 columns=names,
                 primary_key=tuple(c.name for c in table.primary_key.columns),
                 decoders=tuple(decoders),
+                encrypted=tuple(
+                    i for i, c in enumerate(columns) if isinstance(c.type, ENCRYPTED_TYPES)
+                ),
             )
         )
     return out

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.case_fields import case_fields
-from tracker.domain.dates import PartialDate
+from tracker.domain.dates import PartialDate, order_day
 from tracker.domain.errors import StaleEdit, ValidationError
 from tracker.domain.transitions import ProposedChange, check_change
 from tracker.domain.values import is_web_address
@@ -209,17 +209,20 @@ def change_status(
     # Lock the case row so concurrent changes queue up (PostgreSQL); SQLite's write
     # transactions already begin IMMEDIATE.
     session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
-    history = sorted(case.history, key=lambda c: (c.effective_on, c.id))
-    before = [c for c in history if c.effective_on <= when.value] if is_correction else history
+    history = sorted(case.history, key=lambda c: (c.sort_on, c.id))
+    before = [c for c in history if c.sort_on <= when.value] if is_correction else history
     current = before[-1].to_status if before else None
-    latest = history[-1].effective_on if history else None
-    check_change(current, latest, ProposedChange(target, when.value, kind, is_correction))
+    latest = history[-1].sort_on if history else None
+    check_change(
+        current, latest, ProposedChange(target, when.value, kind, is_correction, when.precision)
+    )
     change = StatusChange(
         case=case,
         from_status=current,
         to_status=target.value,
         effective_on=when.value,
         precision=when.precision.value,
+        sort_on=order_day(when.value, when.precision, before[-1].sort_on if before else None),
         is_correction=is_correction,
         release_kind=kind.value if kind else None,
         recorded_by_id=actor.id if actor else None,
@@ -229,7 +232,7 @@ def change_status(
         source_url=texts["source_url"],
     )
     session.add(change)
-    newest = max([*history, change], key=lambda c: (c.effective_on, c.id or 1 << 62))
+    newest = max([*history, change], key=lambda c: (c.sort_on, c.id or 1 << 62))
     case.status = newest.to_status
     case.status_since = newest.effective_on
     case.status_since_precision = newest.precision

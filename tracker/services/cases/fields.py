@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tracker.domain.case_fields import CaseField, Kind, case_fields
-from tracker.domain.dates import PartialDate, parse_iso_date
+from tracker.domain.dates import PartialDate, parse_iso_date, parse_partial_date
 from tracker.domain.errors import ValidationError
 from tracker.domain.text import TextProblem, TextRefused, clean_text, is_blank
 from tracker.domain.values import is_country_code, parse_bool
@@ -89,6 +89,18 @@ def clean_value(spec: CaseField, value: Any) -> Any:
             return int(value)
         raise ValueError(f"'{value}' is not a user.")
     raise ValueError("Unknown field.")  # pragma: no cover - every kind is handled above
+
+
+def clean_partial_date(value: Any) -> tuple[dt.date | None, str]:
+    """A date written at its precision (`2015`, `2015-05`, `2015-05-17`, as CSV files carry
+    it) as (first day, precision); ValueError with a message for people."""
+    if value is None or value == "":
+        return None, Precision.DAY.value
+    if isinstance(value, dt.date):
+        return check_not_future(value), Precision.DAY.value
+    when = parse_partial_date(clean_line(value))
+    check_not_future(when.value)
+    return when.value, when.precision.value
 
 
 def clean_case_fields(fields: Mapping[str, Any], partial: bool = False) -> dict[str, Any]:

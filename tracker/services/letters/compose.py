@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from typing import Any
 import weasyprint
 from markupsafe import Markup
 
-from tracker.domain.dates import format_partial_date
 from tracker.domain.placeholders import (
     PlaceholderError,
     build_context,
@@ -26,7 +26,12 @@ from tracker.domain.placeholders import (
     value_too_long,
     worst_case_context,
 )
+from tracker.domain.scripts import text_direction
 from tracker.paths import STATIC_DIR, TEMPLATES_DIR
+from tracker.services.custody.addressing import letter_parts
+from tracker.services.letters.language import LanguageError, LetterLanguage, letter_language
+from tracker.services.letters.localise import localised_addressee, localised_case, page_style
+from tracker.services.letters.words import words_for
 from tracker.services.publishing.objects import AppealCard, PublicCase
 from tracker.services.templating import render_document
 
@@ -40,53 +45,11 @@ LETTER_SECONDS = 5.0
 # pages (a one-letter line still takes a line). Refused before any layout.
 CHARS_PER_LINE = 90
 MAX_LETTER_LINES = MAX_LETTER_PAGES * 50
-RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"})
 MAX_SENDER_NAME = 120
 MAX_SENDER_ADDRESS = 400
 MAX_SENDER_LINES = 5
-
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "sender": "Sender",
-        "your_name": "Your name",
-        "your_address": "Your address",
-        "to": "Addressee",
-        "closing": "Yours sincerely,",
-        "signature": "Signature",
-        "copies": "Copies to",
-        "date": "Date",
-    },
-    "fa": {
-        "sender": "فرستنده",
-        "your_name": "نام شما",
-        "your_address": "نشانی شما",
-        "to": "گیرنده",
-        "closing": "با احترام،",
-        "signature": "امضا",
-        "copies": "رونوشت",
-        "date": "تاریخ",
-    },
-    "zh": {
-        "sender": "寄信人",
-        "your_name": "您的姓名",
-        "your_address": "您的地址",
-        "to": "收信人",
-        "closing": "此致敬礼",
-        "signature": "签名",
-        "copies": "抄送",
-        "date": "日期",
-    },
-    "vi": {
-        "sender": "Người gửi",
-        "your_name": "Tên của bạn",
-        "your_address": "Địa chỉ của bạn",
-        "to": "Người nhận",
-        "closing": "Trân trọng,",
-        "signature": "Chữ ký",
-        "copies": "Đồng gửi",
-        "date": "Ngày",
-    },
-}
+# A body that starts with the salutation placeholder already greets: the letter adds none.
+_GREETS_RE = re.compile(r"^\s*\{\{-?\s*addressee\.salutation\b")
 
 
 class LetterError(Exception):
@@ -135,16 +98,25 @@ def template_version() -> str:
 
 
 def language_parts(tag: str) -> tuple[str, str, str]:
-    """(lang, dir, label language) for a BCP 47 tag: `fa` is right to left."""
-    primary = (tag or "en").split("-")[0].lower()
-    direction = "rtl" if primary in RTL_LANGUAGES else "ltr"
-    return tag or "en", direction, primary if primary in LABELS else "en"
+    """(lang, dir, catalog) for a BCP 47 tag: `fa` is right to left; its words' catalog."""
+    try:
+        language = letter_language(tag or "en")
+    except LanguageError:  # an older row saved before tags were checked: print it as English
+        return tag or "en", "ltr", "en"
+    return language.tag, language.direction, words_for(language.tag).catalog
 
 
 def _paragraphs(text: Markup) -> Markup:
-    # `text` is fully escaped already; only our own <p> and <br> are added.
+    # `text` is fully escaped already; only our own <p dir> and <br> are added. Each paragraph
+    # takes the direction of its own first strong letter (dir="auto", done here for the PDF).
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
-    return Markup("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))  # noqa: S704
+    return Markup(  # noqa: S704
+        "".join(f'<p dir="{_direction(p)}">{p.replace(chr(10), "<br>")}</p>' for p in paragraphs)
+    )
+
+
+def _direction(escaped: str) -> str:
+    return text_direction(html.unescape(escaped)) or "auto"
 
 
 def letter_context(
@@ -161,27 +133,33 @@ def letter_context(
     With `worst_case`, every placeholder holds the longest value its field allows.
     """
     case, appeal = card.case, card.appeal
-    lang, direction, labels = language_parts(appeal.language)
+    language = _language(appeal.language)
+    words = words_for(language.tag)
     if worst_case:
         context = worst_case_context(today)
     else:
         context = build_context(
-            case=case.placeholder_values(today),
-            addressee=appeal.addressee.placeholder_values() if appeal.addressee else None,
+            case=localised_case(case, language, today),
+            addressee=localised_addressee(appeal.addressee, language),
             supporter_name=supporter.name if supporter else "",
             supporter_address=supporter.address if supporter else "",
             today=today,
-            format_date=lambda d: format_partial_date(d, locale=appeal.language),
+            format_date=language.date,
         )
         too_long = value_too_long(context)
         if too_long:
             # An older record longer than its field now allows: the save-time check assumed
             # the limit, so this letter is refused before any layout.
             raise LetterError(f"The letter cannot be filled in: {too_long} is too long.")
+    page = f"letter-{words.tag}-{language.numbering}"
     letter: dict[str, Any] = {
-        "lang": lang,
-        "dir": direction,
-        "labels": LABELS[labels],
+        "lang": language.tag,
+        "dir": language.direction,
+        "script": language.script,
+        "labels": words,
+        "page": "" if stamp else page,
+        "separator": language.separator,
+        "page_style": "" if stamp else page_style(page, words, language),
         "stamp": stamp,
         "today": context["today"],
         "sender_mode": sender_mode,
@@ -191,19 +169,31 @@ def letter_context(
     if stamp:
         return letter
     try:
-        subject = render_letter_text(appeal.subject, context)
-        body = _paragraphs(render_letter_text(appeal.body, context))
+        subject = render_letter_text(appeal.subject, context, isolate=True)
+        body = _paragraphs(render_letter_text(appeal.body, context, isolate=True))
     except PlaceholderError as exc:
         raise LetterError(f"The letter cannot be filled in: {exc}") from None
+    greets = bool(_GREETS_RE.match(appeal.body))
+    salutation = appeal.addressee.salutation if appeal.addressee and not greets else ""
     letter.update(
         addressee=appeal.addressee,
         copies=appeal.copies_to,
         subject=subject,
+        subject_dir=_direction(str(subject)),
         body=body,
         asks=list(appeal.asks),
-        salutation=appeal.addressee.salutation if appeal.addressee else "",
+        salutation=words.salutation_line(salutation),
     )
+    # A solidarity letter goes to the person (or the forwarding address), rules after it.
+    letter.update(letter_parts(card))
     return letter
+
+
+def _language(tag: str) -> LetterLanguage:
+    try:
+        return letter_language(tag or "en")
+    except LanguageError:  # an older row saved before tags were checked: print it as English
+        return letter_language("en")
 
 
 def letter_title(case: PublicCase) -> str:
@@ -221,6 +211,10 @@ def document_html(letters: Sequence[dict[str, Any]], *, title: str, organisation
         organisation=organisation,
         doc_lang=first["lang"],
         doc_dir=first["dir"],
+        # One named page per language of the document: its page numbers in its words and digits.
+        page_styles=Markup(  # noqa: S704  (CSS built from our catalogs, quoted by page_style)
+            "\n".join(dict.fromkeys(lt.get("page_style", "") for lt in letters))
+        ),
         letter=None,
     )
 

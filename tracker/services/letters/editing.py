@@ -10,7 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import NotFound, StaleEdit, ValidationError
-from tracker.domain.placeholders import PLACEHOLDERS, PlaceholderError, check_letter_text
+from tracker.domain.placeholders import (
+    ADDED_BY_LETTER,
+    PLACEHOLDERS,
+    PlaceholderError,
+    check_letter_text,
+)
 from tracker.domain.text import slugify
 from tracker.domain.vocabulary import AppealKind, AppealStatus
 from tracker.models import Addressee, Appeal, Campaign, Case, User, appeal_copies, utcnow
@@ -33,14 +38,21 @@ from tracker.services.letters.fields import (
     raise_if,
     reject_unknown,
 )
+from tracker.services.letters.language import LanguageError
 from tracker.services.letters.printable import check_printable, printable_appeal, printable_case
+from tracker.services.letters.words import require_words, typed_closing
 from tracker.services.publishing.objects import AppealCard
 from tracker.services.versions import flush_edit
 
 
 def list_placeholders() -> dict[str, str]:
-    """Every placeholder a subject or body may use, with what it holds."""
-    return dict(PLACEHOLDERS)
+    """The placeholders the editor offers, with what they hold (not what the letter adds)."""
+    return {k: v for k, v in PLACEHOLDERS.items() if k not in ADDED_BY_LETTER}
+
+
+def added_by_letter() -> dict[str, str]:
+    """What the letter prints itself around the text (salutation, closing), for the editor."""
+    return dict(ADDED_BY_LETTER)
 
 
 # -- addressees ---------------------------------------------------------------------------------
@@ -223,6 +235,13 @@ def clean_appeal_fields(
                     check_letter_text(out[name], today)
                 except PlaceholderError as exc:
                     errors[name] = str(exc)
+            if name == "body" and name not in errors:
+                closing = typed_closing(out[name])
+                if closing:
+                    errors[name] = (
+                        f"The letter prints its closing and signature itself; remove "
+                        f"\u201c{closing}\u201d from the end of the body."
+                    )
     raise_if(errors)
     return out
 
@@ -282,6 +301,16 @@ def _set_copies(session: Session, appeal: Appeal, copies: list[Addressee]) -> No
 _WORST_ORGANISATION = "Organisation for the Defence of Human Rights and Prisoners of Conscience"
 
 
+def check_letter_words(status: str, language: str) -> None:
+    """Refuse to activate an appeal in a language without letter words (before any change)."""
+    if status != AppealStatus.ACTIVE:
+        return
+    try:
+        require_words(language)
+    except LanguageError as exc:
+        raise ValidationError(str(exc), {"language": str(exc)}) from None
+
+
 def check_appeal_printable(session: Session, appeal: Appeal) -> None:
     """Refuse an active appeal whose letter could not print within the limits for some person.
 
@@ -307,6 +336,7 @@ def create_appeal(
 ) -> Appeal:
     """Add an appeal to a case (a draft unless a status is given)."""
     data = clean_appeal_fields(session, fields)
+    check_letter_words(data.get("status", AppealStatus.DRAFT), data.get("language", "en"))
     copies = data.pop("copies_to", [])
     appeal = Appeal(case_id=case.id, **data)
     session.add(appeal)
@@ -338,6 +368,7 @@ def update_appeal(
     if appeal.version != expected_version:
         raise StaleEdit("Someone else saved this appeal after you opened it.", appeal.version)
     data = clean_appeal_fields(session, fields, partial=True)
+    check_letter_words(data.get("status", appeal.status), data.get("language", appeal.language))
     copies = data.pop("copies_to", None)
     changed = [n for n, v in data.items() if getattr(appeal, n) != v]
     if copies is not None and [a.id for a in copies] != [a.id for a in appeal.copies_to]:

@@ -10,8 +10,8 @@ from typing import Any
 from tracker.domain.dates import parse_iso_date
 from tracker.domain.errors import ValidationError
 from tracker.domain.values import is_country_code
+from tracker.services.letters.language import LanguageError, parse_tag
 
-LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_ASKS = 12
@@ -119,8 +119,10 @@ def clean_country(value: Any, errors: dict[str, str]) -> str:
 
 
 def clean_language(value: Any, errors: dict[str, str]) -> str:
-    """A BCP 47 language tag ("en" when empty), or an error."""
+    """A BCP 47 language tag Babel knows ("en" when empty), or an error ("xx" is refused)."""
     text = str(value or "").strip() or "en"
-    if len(text) > 35 or not LANGUAGE_RE.match(text):
-        errors["language"] = "Use a BCP 47 language tag such as en, fa or zh-Hans."
+    try:
+        parse_tag(text)
+    except LanguageError as exc:
+        errors["language"] = str(exc)
     return text

@@ -13,11 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.domain.errors import NotFound
 from tracker.models import Addressee, Appeal, AppealCounter, AuditEvent, Campaign, Case
+from tracker.services.letters.compose import LetterError, letter_context
 from tracker.services.letters.printable import printable_appeal, printable_case
 from tracker.services.pagination import Page, paginate
 from tracker.services.publishing.objects import AppealCard, PublicAppeal, PublicCase
@@ -40,6 +42,22 @@ def staff_card(session: Session, appeal_id: int) -> AppealCard:
     if appeal is None:
         raise NotFound(f"No appeal {appeal_id}.")
     return AppealCard(_case(session, appeal.case_id), appeal)
+
+
+def filled_subject(session: Session, appeal_id: int, today: dt.date) -> str:
+    """The appeal's subject as its letter prints it (placeholders filled in), for headings.
+
+    The raw template when the letter cannot be filled in (the page shows why beside it).
+    """
+    try:
+        card = staff_card(session, appeal_id)
+        subject = letter_context(card, today=today, sender_mode="lines")["subject"]
+    except (LetterError, NotFound):
+        appeal = session.get(Appeal, appeal_id)
+        return appeal.subject if appeal else ""
+    # The plain text of the escaped subject, without the bidi isolates the PDF needs.
+    plain = Markup(subject).unescape()  # noqa: S704  (escaped by the letter sandbox)
+    return plain.translate({0x2068: None, 0x2069: None})
 
 
 def preview_card(

@@ -63,7 +63,7 @@ def good_news(session: Session, limit: int = 100) -> list[GoodNews]:
         select(StatusChange.id, StatusChange.case_id)
         .join(Case, Case.id == StatusChange.case_id)
         .where(PUBLISHABLE, IS_GOOD_NEWS)
-        .order_by(StatusChange.effective_on.desc(), StatusChange.id.desc())
+        .order_by(StatusChange.sort_on.desc(), StatusChange.id.desc())
         .limit(limit)
     ).all()
     people = public_cases_by_id(session, [r.case_id for r in rows])

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.errors import NotFound
 from tracker.domain.vocabulary import AppealStatus
-from tracker.models import Addressee, Appeal, Case, appeal_copies
+from tracker.models import Addressee, Appeal, Case, Facility, Placement, appeal_copies
+from tracker.services.publishing.custody import forwarding_address
 from tracker.services.publishing.queries import PUBLISHABLE
 
 
@@ -54,6 +55,23 @@ def _state_query() -> Select[*tuple[Any, ...]]:
     counted, version_sum, placed = (
         copies.with_only_columns(column).scalar_subquery() for column in copies.selected_columns
     )
+    # Where a solidarity letter goes: the newest placement's facility and its version.
+    newest = (Placement.effective_on.desc(), Placement.id.desc())
+    facility_id = (
+        select(Placement.facility_id)
+        .where(Placement.case_id == Case.id)
+        .order_by(*newest)
+        .limit(1)
+        .scalar_subquery()
+    )
+    facility_version = (
+        select(Facility.version)
+        .join(Placement, Placement.facility_id == Facility.id)
+        .where(Placement.case_id == Case.id)
+        .order_by(*newest)
+        .limit(1)
+        .scalar_subquery()
+    )
     return (
         select(
             Appeal.id,
@@ -69,6 +87,8 @@ def _state_query() -> Select[*tuple[Any, ...]]:
             counted.label("copies_count"),
             version_sum.label("copies_versions"),
             placed.label("copies_places"),
+            facility_id.label("facility_id"),
+            facility_version.label("facility_version"),
             or_(
                 *(
                     column.contains(word)
@@ -110,6 +130,8 @@ def appeal_state(session: Session, slug: str, appeal_id: int) -> AppealState:
         # Which rows these are, not only their versions: after a restore or a re-import into
         # a new database, ids and versions start again while the disk cache remains.
         (slug, row.case_id, row.created_at, row.case_created_at),
+        # A move, a facility edit or a new forwarding address readdresses solidarity letters.
+        (row.facility_id, row.facility_version, forwarding_address()),
     )
     return AppealState(
         row.case_id, row.full_name, row.id, row.status, row.deadline, versions, bool(row.daily)

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from tracker.domain.custody import LetterRules
 from tracker.domain.dates import format_partial_date
 from tracker.domain.detention import Detention, latest_detention
 from tracker.domain.vocabulary import HELD_STATUSES, AppealStatus, Category, ReleaseKind, Status
@@ -45,6 +46,21 @@ class PublicStatusChange:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicFacility:
+    """The facility a consenting person may be written to at, with what it lets through."""
+
+    id: int
+    name: str
+    name_native: str
+    address_lines: tuple[str, ...]
+    address_lines_native: tuple[str, ...]
+    country: str
+    country_name: str
+    rules: LetterRules
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class PublicCase:
     """The public facts of a person."""
 
@@ -57,6 +73,7 @@ class PublicCase:
     category: str
     profession: str
     arrested_on: dt.date | None
+    arrested_on_precision: str
     place_of_detention: str
     charges: str
     sentence: str
@@ -66,6 +83,9 @@ class PublicCase:
     status_since_precision: str
     has_photo: bool
     history: tuple[PublicStatusChange, ...] = field(default=())
+    # Where solidarity mail reaches the person: only with consent_detention_address and a
+    # facility that accepts letters (services.publishing.custody); None otherwise.
+    mail_facility: PublicFacility | None = None
 
     @property
     def status_label(self) -> str:
@@ -84,7 +104,12 @@ class PublicCase:
         found = latest_detention(self.history)
         if found is None and self.arrested_on is not None:
             # No held status was recorded: the date of arrest is all that is known.
-            found = Detention(self.arrested_on, end=None if self.is_held else self.status_since)
+            found = Detention(
+                self.arrested_on,
+                self.arrested_on_precision,
+                end=None if self.is_held else self.status_since,
+                end_precision=None if self.is_held else self.status_since_precision,
+            )
         return found
 
     @property

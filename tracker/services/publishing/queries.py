@@ -142,7 +142,7 @@ def public_changes(
     )
     if to_status:
         query = query.where(StatusChange.to_status == to_status)
-    query = query.order_by(StatusChange.effective_on.desc(), StatusChange.id.desc()).limit(limit)
+    query = query.order_by(StatusChange.sort_on.desc(), StatusChange.id.desc()).limit(limit)
     return [status_change(r, r.slug, r.full_name) for r in session.execute(query).all()]
 
 

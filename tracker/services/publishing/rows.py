@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.values import country_name
 from tracker.models import Addressee, Appeal, Campaign, Case, StatusChange, appeal_copies
+from tracker.services.publishing.custody import mail_facilities
 from tracker.services.publishing.objects import (
     PublicAddressee,
     PublicAppeal,
@@ -30,6 +31,7 @@ CASE_COLUMNS = (
     Case.category,
     Case.profession,
     Case.arrested_on,
+    Case.arrested_on_precision,
     Case.place_of_detention,
     Case.charges,
     Case.sentence,
@@ -86,6 +88,7 @@ def load_cases(session: Session, query: Select[*tuple[Any, ...]]) -> list[Public
     """The cases a query of CASE_COLUMNS finds, each with its public status history."""
     rows = session.execute(query).all()
     histories = _histories(session, [(r.id, r.slug, r.full_name) for r in rows])
+    facilities = mail_facilities(session, [r.id for r in rows])
     return [
         PublicCase(
             id=r.id,
@@ -97,6 +100,7 @@ def load_cases(session: Session, query: Select[*tuple[Any, ...]]) -> list[Public
             category=r.category,
             profession=r.profession or "",
             arrested_on=r.arrested_on,
+            arrested_on_precision=r.arrested_on_precision,
             place_of_detention=r.place_of_detention or "",
             charges=r.charges or "",
             sentence=r.sentence or "",
@@ -106,6 +110,7 @@ def load_cases(session: Session, query: Select[*tuple[Any, ...]]) -> list[Public
             status_since_precision=r.status_since_precision,
             has_photo=bool(r.consent_photo and r.photo_type),
             history=histories.get(r.id, ()),
+            mail_facility=facilities.get(r.id),
         )
         for r in rows
     ]
@@ -120,7 +125,7 @@ def _histories(
     rows = session.execute(
         select(*CHANGE_COLUMNS)
         .where(StatusChange.case_id.in_(list(names)))
-        .order_by(StatusChange.case_id, StatusChange.effective_on, StatusChange.id)
+        .order_by(StatusChange.case_id, StatusChange.sort_on, StatusChange.id)
     ).all()
     out: dict[int, list[PublicStatusChange]] = {}
     for r in rows:

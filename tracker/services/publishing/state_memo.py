@@ -16,7 +16,15 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from tracker.models import Addressee, Appeal, Case, StatusChange, appeal_copies
+from tracker.models import (
+    Addressee,
+    Appeal,
+    Case,
+    Facility,
+    Placement,
+    StatusChange,
+    appeal_copies,
+)
 from tracker.services.publishing.changes import Stamp
 from tracker.services.publishing.letter_state import AppealState, appeal_state
 
@@ -67,9 +75,17 @@ class StateMemo:
         self._states.clear()
 
 
-_PRINTED = (Case, StatusChange, Appeal, Addressee)
+_PRINTED = (Case, StatusChange, Appeal, Addressee, Facility, Placement)
 _PRINTED_TABLES = frozenset(
-    {"cases", "status_changes", "appeals", "addressees", appeal_copies.name}
+    {
+        "cases",
+        "status_changes",
+        "appeals",
+        "addressees",
+        "facilities",
+        "placements",
+        appeal_copies.name,
+    }
 )
 # Every memo of this process (one per application); the listeners empty them all.
 _MEMOS: weakref.WeakSet[StateMemo] = weakref.WeakSet()

@@ -1,8 +1,7 @@
 """Each caseworker's digest: one section per reason a case needs action.
 
-A reason is a `Source`: a code and a query returning (user id, item) pairs. Hearings within
-14 days and consent to re-confirm (a later issue) are new sources appended to SOURCES; the
-mail templates print a section per code.
+A reason is a `Source`: a code and a query returning (user id, item) pairs; the mail templates
+print a section per code.
 """
 
 from __future__ import annotations
@@ -15,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.domain.vocabulary import HELD_STATUSES, AppealStatus, Role
-from tracker.models import Appeal, Case, User
+from tracker.models import Appeal, Case, Hearing, User
 
 DEADLINE_DAYS = 7
+HEARING_DAYS = 14
 HELD_QUIET_DAYS = 90
 
 
@@ -106,8 +106,35 @@ def held_without_change(session: Session, today: dt.date) -> Iterable[tuple[int,
         yield r.assigned_to_id, DigestItem(r.id, r.reference, r.full_name, r.updated_at.date())
 
 
+def hearings_soon(session: Session, today: dt.date) -> Iterable[tuple[int, DigestItem]]:
+    """Days in court within the next HEARING_DAYS days, for people still held."""
+    rows = session.execute(
+        select(
+            Case.assigned_to_id,
+            Case.id,
+            Case.reference,
+            Case.full_name,
+            Hearing.on,
+            Hearing.kind,
+            Hearing.court,
+        )
+        .join(Hearing, Hearing.case_id == Case.id)
+        .where(
+            Case.assigned_to_id.is_not(None),
+            Case.status.in_([s.value for s in HELD_STATUSES]),
+            Hearing.on >= today,
+            Hearing.on <= today + dt.timedelta(days=HEARING_DAYS),
+        )
+        .order_by(Hearing.on, Case.reference)
+    ).all()
+    for r in rows:
+        detail = r.kind.replace("_", " ") + (f", {r.court}" if r.court else "")
+        yield r.assigned_to_id, DigestItem(r.id, r.reference, r.full_name, r.on, detail)
+
+
 SOURCES: list[Source] = [
     Source("appeal_deadline", appeal_deadlines),
+    Source("hearing", hearings_soon),
     Source("held_no_change", held_without_change),
 ]
 

@@ -54,6 +54,7 @@ def load_rows(session: Session, year: int) -> list[StatusRow]:
             StatusChange.precision,
             StatusChange.release_kind,
             StatusChange.public_note,
+            StatusChange.sort_on,
         )
         .join(StatusChange, StatusChange.case_id == Case.id)
         .where(Case.id.in_(relevant))
@@ -73,6 +74,7 @@ def load_rows(session: Session, year: int) -> list[StatusRow]:
             release_kind=r[12],
             public_note=r[13] or "",
             change_id=r[8],
+            sort_on=r[14],
         )
         for r in session.execute(query)
     ]
@@ -103,11 +105,11 @@ def held_at_end_of_year(session: Session, year: int) -> int:
             func.row_number()
             .over(
                 partition_by=StatusChange.case_id,
-                order_by=(StatusChange.effective_on.desc(), StatusChange.id.desc()),
+                order_by=(StatusChange.sort_on.desc(), StatusChange.id.desc()),
             )
             .label("n"),
         )
-        .where(StatusChange.effective_on <= dt.date(year, 12, 31))
+        .where(StatusChange.sort_on <= dt.date(year, 12, 31))
         .subquery()
     )
     held = [s.value for s in HELD_STATUSES]

@@ -74,6 +74,7 @@ def _form_page(
         previewing=previewing,
         stale=stale or [],
         placeholders=letter_service.list_placeholders(),
+        added_by_letter=letter_service.added_by_letter(),
     ), status
 
 
@@ -126,6 +127,7 @@ def appeal(appeal_id: int) -> Page:
     return render_template(
         "letters_staff/appeal.html",
         appeal=record,
+        subject=letter_staff.filled_subject(db.session, record.id, today()),
         case=record.case,
         preview=preview,
         preview_error=message,

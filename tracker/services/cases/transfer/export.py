@@ -14,7 +14,8 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.domain.case_fields import csv_columns, csv_fields
+from tracker.domain.case_fields import csv_columns, csv_fields, precision_field_of
+from tracker.domain.dates import iso_partial_date
 from tracker.domain.text import neutralise_formula
 from tracker.domain.vocabulary import Status
 from tracker.models import Case, StatusChange
@@ -41,14 +42,22 @@ def _text(value: Any) -> Any:
 def _export_rows(session: Session) -> Iterator[tuple[dict[str, Any], list[dict[str, str]]]]:
     """Every case as cases.csv columns, with its history as events.csv columns."""
     names = [f.name for f in csv_fields()]
+    # A date with a precision field is written at its precision (`2015-05` for May 2015).
+    partial = {n: p.name for n in names if (p := precision_field_of(n)) is not None}
     case_query = (
-        select(Case.id, *[getattr(Case, n) for n in names], Case.status, Case.status_since)
+        select(
+            Case.id,
+            *[getattr(Case, n) for n in names],
+            *[getattr(Case, p) for p in partial.values()],
+            Case.status,
+            Case.status_since,
+        )
         .order_by(Case.id)
         .execution_options(yield_per=5000)
     )
     event_query = (
         select(StatusChange.case_id, *[getattr(StatusChange, k) for k in EVENT_KEY])
-        .order_by(StatusChange.case_id, StatusChange.effective_on, StatusChange.id)
+        .order_by(StatusChange.case_id, StatusChange.sort_on, StatusChange.id)
         .execution_options(yield_per=5000)
     )
     # Two ordered streams merged by case id: two queries in all, whatever the number of cases.
@@ -74,6 +83,9 @@ def _export_rows(session: Session) -> Iterator[tuple[dict[str, Any], list[dict[s
             pending = next(events, None)
         last_kind = history[-1]["release_kind"] if history else ""
         case = {n: _text(getattr(c, n)) for n in names}
+        for name, precision in partial.items():
+            value = getattr(c, name)
+            case[name] = iso_partial_date(value, getattr(c, precision)) if value else ""
         case["status"] = c.status
         case["status_on"] = _text(c.status_since)
         case["release_kind"] = last_kind if c.status == Status.RELEASED.value else ""

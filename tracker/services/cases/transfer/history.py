@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.domain.case_fields import csv_fields
+from tracker.domain.case_fields import csv_fields, precision_field_of
+from tracker.domain.dates import order_day
 from tracker.domain.errors import TrackerError, ValidationError
 from tracker.domain.transitions import ProposedChange, check_change
-from tracker.domain.vocabulary import ReleaseKind, Status
+from tracker.domain.vocabulary import Precision, ReleaseKind, Status
 from tracker.models import Case, StatusChange
 from tracker.services.cases.transfer.read import Problems
 from tracker.services.cases.transfer.rows import Event, Row
@@ -47,7 +48,14 @@ class Plan:
 
 def imported_field_names() -> list[str]:
     """The case fields an import sets (the CSV fields but the reference)."""
-    return [f.name for f in csv_fields() if f.name != "reference"]
+    names = []
+    for f in csv_fields():
+        if f.name != "reference":
+            names.append(f.name)
+            precision = precision_field_of(f.name)
+            if precision is not None:
+                names.append(precision.name)
+    return names
 
 
 def plan_case(file: str, row: Row, old: Existing | None, problems: Problems) -> Plan | None:
@@ -71,7 +79,8 @@ def history_from_row(file: str, row: Row, problems: Problems) -> list[Event]:
     events: list[Event] = []
     arrested_on = row.fields.get("arrested_on")
     if arrested_on is not None:
-        events.append(Event(row.line, file, Status.DETAINED.value, arrested_on, "day", None))
+        precision = row.fields.get("arrested_on_precision") or Precision.DAY.value
+        events.append(Event(row.line, file, Status.DETAINED.value, arrested_on, precision, None))
     if row.status is None:
         if not events:
             problems.add(file, row.line, "status is required")
@@ -96,12 +105,20 @@ def check_history(
         kind = ReleaseKind(event.release_kind) if event.release_kind else None
         try:
             check_change(
-                current, latest, ProposedChange(Status(event.to_status), event.effective_on, kind)
+                current,
+                latest,
+                ProposedChange(
+                    Status(event.to_status),
+                    event.effective_on,
+                    kind,
+                    precision=Precision(event.precision),
+                ),
             )
         except TrackerError as exc:
             problems.add(event.file, event.line, _transition_message(exc, event))
             return False
-        current, latest = event.to_status, event.effective_on
+        event.sort_on = order_day(event.effective_on, event.precision, latest)
+        current, latest = event.to_status, event.sort_on
     return True
 
 
@@ -159,12 +176,16 @@ def load_existing(session: Session, references: list[str]) -> dict[str, Existing
     for start in range(0, len(ids), CHUNK):
         chunk_ids = ids[start : start + CHUNK]
         history = (
-            select(StatusChange.case_id, *[getattr(StatusChange, k) for k in EVENT_KEY])
+            select(
+                StatusChange.case_id,
+                StatusChange.sort_on,
+                *[getattr(StatusChange, k) for k in EVENT_KEY],
+            )
             .where(StatusChange.case_id.in_(chunk_ids))
-            .order_by(StatusChange.case_id, StatusChange.effective_on, StatusChange.id)
+            .order_by(StatusChange.case_id, StatusChange.sort_on, StatusChange.id)
         )
         for r in session.execute(history):
             item = by_id[r[0]]
-            item.history.append(tuple(r[1:]))
-            item.current, item.latest = r[1], r[2]
+            item.history.append(tuple(r[2:]))
+            item.current, item.latest = r[2], r[1]
     return found

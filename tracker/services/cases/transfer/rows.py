@@ -7,11 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracker.domain.case_fields import csv_fields
+from tracker.domain.case_fields import csv_fields, precision_field_of
 from tracker.domain.dates import PartialDate, parse_iso_date
 from tracker.domain.values import is_web_address
 from tracker.domain.vocabulary import Precision, ReleaseKind, Status
-from tracker.services.cases.fields import check_not_future, clean_line, clean_value
+from tracker.services.cases.fields import (
+    check_not_future,
+    clean_line,
+    clean_partial_date,
+    clean_value,
+)
 from tracker.services.cases.transfer.read import Problems
 
 STATUSES = frozenset(s.value for s in Status)
@@ -31,6 +36,7 @@ class Event:
     release_kind: str | None
     public_note: str = ""
     source_url: str = ""
+    sort_on: dt.date | None = None  # set when the history is checked (domain.dates.order_day)
 
     def key(self) -> tuple[Any, ...]:
         """What makes two history entries the same event (see history.EVENT_KEY)."""
@@ -67,6 +73,14 @@ def parse_case(file: str, line: int, raw: dict[str, str], problems: Problems) ->
 
     values: dict[str, Any] = {}
     for spec in csv_fields():
+        precision = precision_field_of(spec.name)
+        if precision is not None:
+            # `arrested_on` is written at its precision: YYYY, YYYY-MM or YYYY-MM-DD.
+            try:
+                values[spec.name], values[precision.name] = clean_partial_date(raw[spec.name])
+            except ValueError as exc:
+                bad(f"{spec.name}: {exc}")
+            continue
         try:
             value = clean_value(spec, raw[spec.name])
         except ValueError as exc:
@@ -98,12 +112,16 @@ def parse_event(file: str, line: int, raw: dict[str, str], problems: Problems) -
         bad("status is required")
     elif status not in STATUSES:
         bad(f"unknown status '{status}'")
-    effective_on = _date(raw, "effective_on", bad)
+    effective_on, written = _partial_date(raw, "effective_on", bad)
     if effective_on is None and raw["effective_on"].strip() == "":
         bad("effective_on is required")
-    precision = raw["precision"].strip() or Precision.DAY.value
+    # `2020-09` says the month by itself; a precision column, when given, may only be coarser.
+    precision = raw["precision"].strip() or written
     if precision not in PRECISIONS:
         bad(f"unknown precision '{precision}' (use day, month or year)")
+    elif effective_on is not None and _finer(precision, written):
+        text = raw["effective_on"].strip()
+        bad(f"effective_on {text} is known to the {written}, not the {precision}")
     release_kind = _release_kind(raw, bad)
     texts: dict[str, str] = {}
     for name in ("public_note", "source_url"):
@@ -126,6 +144,23 @@ def parse_event(file: str, line: int, raw: dict[str, str], problems: Problems) -
         texts["public_note"],
         texts["source_url"],
     )
+
+
+_FINENESS = {Precision.DAY.value: 2, Precision.MONTH.value: 1, Precision.YEAR.value: 0}
+
+
+def _finer(precision: str, than: str) -> bool:
+    return _FINENESS[precision] > _FINENESS[than]
+
+
+def _partial_date(
+    raw: dict[str, str], name: str, bad: Callable[[str], None]
+) -> tuple[dt.date | None, str]:
+    try:
+        return clean_partial_date(raw[name])
+    except ValueError as exc:
+        bad(f"{name}: {exc}")
+        return None, Precision.DAY.value
 
 
 def _release_kind(raw: dict[str, str], bad: Callable[[str], None]) -> str | None:

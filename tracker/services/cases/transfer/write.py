@@ -266,6 +266,7 @@ def _history_dicts(
                 "to_status": event.to_status,
                 "effective_on": event.effective_on,
                 "precision": event.precision,
+                "sort_on": event.sort_on or event.effective_on,
                 "is_correction": False,
                 "release_kind": event.release_kind,
                 "recorded_at": now,
