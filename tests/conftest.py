@@ -228,3 +228,13 @@ def csrf_token_from(client: FlaskClient, url: str) -> str:
     match = _CSRF_RE.search(response.get_data(as_text=True))
     assert match, f"no csrf_token field on {url} (status {response.status_code})"
     return match.group(1) or match.group(2)
+
+
+_POSTED_RE = re.compile(r'name="token" value="([^"]+)"')
+
+
+def posted_token_from(client: FlaskClient, url: str) -> str:
+    """GET a letter page and return its one-time "I posted it" token."""
+    match = _POSTED_RE.search(client.get(url).get_data(as_text=True))
+    assert match, f"no posted token on {url}"
+    return match.group(1)

@@ -26,6 +26,7 @@ _KEEP = "unit_of_work_keep"
 _AFTER = "unit_of_work_after_commit"
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def finish(succeeded: bool) -> None:
@@ -110,6 +111,25 @@ def _not_saved(error: SQLAlchemyError) -> Response:
         refusal = InternalServerError("Nothing was saved; please try again.")
     # The blueprint's own error handlers answer (JSON under the API, a page elsewhere).
     return current_app.make_response(current_app.handle_user_exception(refusal))
+
+
+# -- background work of a web process (timers, exit hooks) ---------------------------------
+
+
+def background(app: Flask, work: Callable[[Any], T]) -> T:
+    """Run `work(session)` outside any request as one unit of work: commit, or roll back."""
+    with app.app_context():
+        token = set_write_intent(True)
+        try:
+            result = work(db.session)
+            finish(True)
+            return result
+        except BaseException:
+            finish(False)
+            raise
+        finally:
+            db.session.remove()
+            token.var.reset(token)
 
 
 # -- commands -------------------------------------------------------------------------------

@@ -17,11 +17,19 @@ from sqlalchemy import update
 
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.commands.reminders import reminders
-from tracker.models import Case, User
+from tracker.models import Appeal, Case, User
 from tracker.services.accounts.users import create_user
 from tracker.services.custody.placements import add_hearing
 
 TODAY = dt.date(2024, 5, 1)
+
+
+def _dated(db: Any, appeal: Any, deadline: dt.date) -> Any:
+    """An active appeal whose date is `deadline` (the clock says TODAY only to the reminders:
+    saving an active appeal with a date already past is refused)."""
+    db.execute(update(Appeal).where(Appeal.id == appeal.id).values(deadline=deadline))
+    db.expire(appeal)
+    return appeal
 
 
 class Inbox:
@@ -67,10 +75,10 @@ def test_each_caseworker_gets_a_digest_of_their_cases_needing_action(
     addressee = make_addressee(db, caseworker)
     soon = make_case(db, caseworker, "VN-R1", "Deadline Soon", public=False)
     soon.assigned_to_id = caseworker.id
-    make_appeal(db, caseworker, soon, addressee, deadline=TODAY + dt.timedelta(days=5))
+    _dated(db, make_appeal(db, caseworker, soon, addressee), TODAY + dt.timedelta(days=5))
     later = make_case(db, caseworker, "VN-R2", "Deadline Later")
     later.assigned_to_id = caseworker.id
-    make_appeal(db, caseworker, later, addressee, deadline=TODAY + dt.timedelta(days=10))
+    _dated(db, make_appeal(db, caseworker, later, addressee), TODAY + dt.timedelta(days=10))
     quiet = make_case(db, caseworker, "VN-R3", "Quiet Held")
     quiet.assigned_to_id = other.id
     fresh = make_case(db, caseworker, "VN-R4", "Fresh Held")
@@ -113,7 +121,7 @@ def test_nothing_private_in_a_subject_line(
 ) -> None:
     case = make_case(db, caseworker, "SECRET-REF-9", "Secret Name", public=False)
     case.assigned_to_id = caseworker.id
-    make_appeal(db, caseworker, case, make_addressee(db, caseworker), deadline=TODAY)
+    _dated(db, make_appeal(db, caseworker, case, make_addressee(db, caseworker)), TODAY)
     db.commit()
     assert runner.invoke(reminders, ["send", "--today", TODAY.isoformat()]).exit_code == 0
     ((_rcpts, msg),) = smtp.messages
@@ -131,7 +139,7 @@ def test_dry_run_sends_nothing_and_missing_mail_settings_are_explained(
 ) -> None:
     case = make_case(db, caseworker, "VN-R5", "Dry Run")
     case.assigned_to_id = caseworker.id
-    make_appeal(db, caseworker, case, make_addressee(db, caseworker), deadline=TODAY)
+    _dated(db, make_appeal(db, caseworker, case, make_addressee(db, caseworker)), TODAY)
     db.commit()
     dry = runner.invoke(reminders, ["send", "--dry-run", "--today", TODAY.isoformat()])
     assert "Would send 1 item(s) to caseworker@example.org" in dry.output

@@ -47,7 +47,10 @@ def test_flash_message_in_spanish(client: FlaskClient, world: World) -> None:
     url = f"/cases/{world.public.slug}/letters/{world.appeal.id}"
     page = client.get(url + "?lang=es").get_data(as_text=True)
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    response = client.post(url + "/sent", data={"csrf_token": token}, follow_redirects=True)
+    posted = page.split('name="token" value="', 1)[1].split('"', 1)[0]
+    response = client.post(
+        url + "/sent", data={"csrf_token": token, "token": posted}, follow_redirects=True
+    )
     text = response.get_data(as_text=True)
     assert "Gracias por enviar tu carta. Cada carta cuenta." in text
     assert "Thank you for posting" not in text

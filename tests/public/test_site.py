@@ -11,11 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import select, text
+from sqlalchemy import update as sa_update
 
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, posted_token_from
 from tests.pdf.conftest import pdf_text
 from tests.public.conftest import World
-from tracker.models import AppealCounter, User
+from tracker.models import Appeal, AppealCounter, User
 from tracker.services.cases.editing import change_status, update_case
 from tracker.services.letters.editing import update_addressee, update_appeal
 from tracker.services.publishing import state_memo
@@ -178,7 +179,8 @@ def test_downloads_and_sent_letters_are_counted_without_personal_data(
     client.get(letter_url(world, ".pdf"))
     client.get(letter_url(world, ".pdf"))
     token = csrf_token_from(client, letter_url(world))
-    response = client.post(letter_url(world, "/sent"), data={"csrf_token": token})
+    posted = posted_token_from(client, letter_url(world))
+    response = client.post(letter_url(world, "/sent"), data={"csrf_token": token, "token": posted})
     assert response.status_code == 302
     row = db.scalars(select(AppealCounter).where(AppealCounter.appeal_id == world.appeal.id)).one()
     assert (row.downloads, row.sent) == (2, 1)
@@ -189,8 +191,14 @@ def test_closed_or_past_deadline_appeal_pdf_answers_410(
     client: FlaskClient, world: World, db: Any, caseworker: User, how: str, pdf_cache: Any
 ) -> None:
     token = csrf_token_from(client, letter_url(world))
-    fields = {"status": "closed"} if how == "closed" else {"deadline": "2020-01-01"}
-    update_appeal(db, caseworker, world.appeal, fields, world.appeal.version)
+    if how == "closed":
+        update_appeal(db, caseworker, world.appeal, {"status": "closed"}, world.appeal.version)
+    else:  # the date passes while the appeal is active (it cannot be saved so)
+        db.execute(
+            sa_update(Appeal)
+            .where(Appeal.id == world.appeal.id)
+            .values(deadline=dt.date(2020, 1, 1))
+        )
     db.commit()
     response = client.get(letter_url(world, ".pdf"))
     assert response.status_code == 410

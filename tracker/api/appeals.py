@@ -15,7 +15,9 @@ from tracker.api.records import (
     with_etag,
 )
 from tracker.api.schemas.base import ErrorSchema
-from tracker.api.schemas.letters import AppealFieldsSchema, AppealListSchema, AppealSchema
+from tracker.api.schemas.counters import AppealWithCountsListSchema as AppealListSchema
+from tracker.api.schemas.counters import AppealWithCountsSchema as AppealSchema
+from tracker.api.schemas.letters import AppealFieldsSchema
 from tracker.extensions import db
 from tracker.models import Appeal, Case
 from tracker.services.letters import editing as letters

@@ -275,7 +275,9 @@ def expire_results(config: Mapping[str, Any], now: dt.datetime | None = None) ->
 
 
 def housekeeping() -> None:
-    """The every-minute task: reap stale jobs, expire old results."""
+    """The every-minute task: reap stale jobs, expire old results, close appeals past their date."""
+    from tracker.jobs.deadlines import close_expired
+
     app = worker_app()
     with app.app_context():
         try:
@@ -283,6 +285,7 @@ def housekeeping() -> None:
             expire_results(app.config)
         finally:
             db.session.remove()
+    close_expired(app)
 
 
 def daily_reminders() -> None:

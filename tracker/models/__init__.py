@@ -12,6 +12,7 @@ from tracker.models.letters import (
     Appeal,
     AppealCounter,
     Campaign,
+    PostedToken,
     RateLimitHit,
     appeal_copies,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "Job",
     "LetterReport",
     "Placement",
+    "PostedToken",
     "RateLimitHit",
     "RecoveryCode",
     "StatusChange",

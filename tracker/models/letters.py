@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.case import Case
@@ -56,6 +56,19 @@ appeal_copies = Table(
 )
 
 
+class AppealCounter(Base):
+    """Downloads and letters sent per appeal and day; no personal data."""
+
+    __tablename__ = "appeal_counters"
+
+    appeal_id: Mapped[int] = mapped_column(
+        ForeignKey("appeals.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    downloads: Mapped[int] = mapped_column(default=0)
+    sent: Mapped[int] = mapped_column(default=0)
+
+
 class Appeal(Base):
     """A letter for one case: to an official (`appeal`) or of solidarity."""
 
@@ -76,6 +89,22 @@ class Appeal(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # Totals read by the API and staff pages; deferred, so loading an appeal costs nothing more.
+    downloads: Mapped[int] = column_property(
+        select(func.coalesce(func.sum(AppealCounter.downloads), 0))
+        .where(AppealCounter.appeal_id == id)
+        .correlate_except(AppealCounter)
+        .scalar_subquery(),
+        deferred=True,
+    )
+    letters_posted: Mapped[int] = column_property(
+        select(func.coalesce(func.sum(AppealCounter.sent), 0))
+        .where(AppealCounter.appeal_id == id)
+        .correlate_except(AppealCounter)
+        .scalar_subquery(),
+        deferred=True,
+    )
+
     case: Mapped[Case] = relationship()
     addressee: Mapped[Addressee | None] = relationship()
     campaign: Mapped[Campaign | None] = relationship()
@@ -86,17 +115,14 @@ class Appeal(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class AppealCounter(Base):
-    """Downloads and letters sent per appeal and day; no personal data."""
+class PostedToken(Base):
+    """A used "I posted it" token: its random id only (no personal data), so a replay counts 0."""
 
-    __tablename__ = "appeal_counters"
+    __tablename__ = "posted_tokens"
 
-    appeal_id: Mapped[int] = mapped_column(
-        ForeignKey("appeals.id", ondelete="CASCADE"), primary_key=True
-    )
-    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    downloads: Mapped[int] = mapped_column(default=0)
-    sent: Mapped[int] = mapped_column(default=0)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"), index=True)
+    used_on: Mapped[dt.date] = mapped_column(Date, index=True)
 
 
 class RateLimitHit(Base):

@@ -16,6 +16,7 @@ def register_web(app: Flask) -> None:
         admin,
         auth,
         custody,
+        deadlines,
         jobs,
         letters_staff,
         nul_guard,
@@ -23,6 +24,7 @@ def register_web(app: Flask) -> None:
         reports,
         security,
         staff,
+        supporters,  # noqa: F401  (routes of the public blueprint)
     )
 
     nul_guard.init_app(app)
@@ -39,6 +41,7 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     account.init_app(app)
     security.init_app(app)
+    deadlines.init_app(app)
 
     # Counts and dates as the reader's language writes them: "1,204", "1 204"; "mai 2015".
     app.jinja_env.filters["number"] = labels.number

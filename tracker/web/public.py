@@ -24,15 +24,15 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import OperationalError
 
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
-from tracker.services.letters import counters
-from tracker.services.letters.compose import PAPERS, LetterError, Supporter, language_parts
+from tracker.i18n import current_language
+from tracker.services.letters import counters, posted
+from tracker.services.letters.compose import PAPERS, LetterError, Supporter
 from tracker.services.letters.render import (
     cached_letter,
     content_disposition,
@@ -40,6 +40,8 @@ from tracker.services.letters.render import (
 )
 from tracker.services.publishing import good_news as good_news_service
 from tracker.services.publishing import queries as public_service
+from tracker.services.publishing.campaigns import public_campaign
+from tracker.services.publishing.letter_page import language_label, letter_preview
 from tracker.services.publishing.letter_state import appeal_state
 from tracker.services.publishing.objects import AppealCard
 
@@ -93,6 +95,7 @@ def home() -> str:
     countries, campaigns = public_service.filter_choices(db.session, today)
     return render_template(
         "public/home.html",
+        progress=public_campaign(db.session, campaign) if campaign else None,
         cards=cards,
         today=today,
         countries=countries,
@@ -153,25 +156,35 @@ def _gone(card_case_id: int) -> ResponseReturnValue:
 def letter(slug: str, appeal_id: int) -> ResponseReturnValue:
     card = _card(slug, appeal_id)
     today = _today()
-    lang, direction, _ = language_parts(card.appeal.language)
+    is_open = card.appeal.is_open(today) and card.case.is_held
+    token = posted.issue_token(_secret(), appeal_id, today) if is_open else ""
     page = render_template(
         "public/letter.html",
         card=card,
         case=card.case,
         appeal=card.appeal,
         today=today,
-        is_open=card.appeal.is_open(today),
+        is_open=is_open,
         papers=PAPERS,
-        letter_lang=lang,
-        letter_dir=direction,
+        text=letter_preview(card, today),
+        language_label=language_label(card.appeal.language, current_language()),
+        posted_token=token,
     )
-    # The page carries this visitor's CSRF token, which is signed afresh on every request:
-    # the ETag is the page without it, plus the session's CSRF secret it was made from.
+    # The page carries this visitor's CSRF token, which is signed afresh on every request, and
+    # a fresh one-time "I posted it" token: the ETag is the page without either, plus the
+    # session's CSRF secret it was made from (a revisit answered 304 keeps its own token).
     secret = str(session.get("csrf_token", ""))
-    digest = hashlib.sha256((page.replace(generate_csrf(), "") + secret).encode())
+    bare = page.replace(generate_csrf(), "")
+    if token:
+        bare = bare.replace(token, "")
+    digest = hashlib.sha256((bare + secret).encode())
     response = Response(page)
     response.cache_control.private = True
     return _revalidated(response, digest.hexdigest()[:32])
+
+
+def _secret() -> str:
+    return str(current_app.config["SECRET_KEY"])
 
 
 def _paper() -> str:
@@ -184,7 +197,9 @@ def _paper() -> str:
 def _count_download(appeal_id: int) -> None:
     tally = current_app.extensions["download_tally"]
     tally.add(appeal_id, _today())
-    if tally.due(float(current_app.config["COUNTER_FLUSH_SECONDS"])):
+    # Written by the tally's timer within COUNTER_FLUSH_SECONDS (tracker/web/download_counts);
+    # 0 writes each count with its request.
+    if float(current_app.config["COUNTER_FLUSH_SECONDS"]) <= 0:
         try:
             tally.flush(db.session)  # committed with the request
         except OperationalError as exc:
@@ -282,14 +297,6 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
     response.headers["Content-Disposition"] = content_disposition(state.case_name, appeal_id, paper)
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-@bp.post("/cases/<slug>/letters/<int:appeal_id>/sent")
-def letter_sent(slug: str, appeal_id: int) -> ResponseReturnValue:
-    state = _or_404(appeal_state, db.session, slug, appeal_id)
-    counters.add_counts(db.session, state.appeal_id, _today(), sent=1)
-    flash(_("Thank you for posting your letter. Every letter counts."), "success")
-    return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id) + "#sent")
 
 
 @bp.get("/good-news")

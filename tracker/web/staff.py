@@ -21,6 +21,7 @@ from tracker.services.cases.queries import history_of
 from tracker.services.cases.search import SORTS, CaseQuery, search_cases
 from tracker.services.custody.case_view import case_custody, custody_attention, timeline
 from tracker.services.letters import staff as letter_staff
+from tracker.services.letters.deadlines import expired_for
 from tracker.services.pagination import page_number
 from tracker.web import editing
 from tracker.web.access import current_actor, editor_required, staff_required
@@ -43,6 +44,7 @@ def dashboard() -> Page:
         "staff/dashboard.html",
         board=build_dashboard(db.session),
         custody=custody_attention(db.session, dt.date.today()),
+        expired=expired_for(db.session, current_actor()),
     )
 
 

@@ -10,8 +10,8 @@ import datetime as dt
 import hashlib
 import hmac
 import threading
-import time
 from collections import Counter
+from collections.abc import Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -56,29 +56,53 @@ def counts_of(session: Session, appeal_id: int) -> dict[str, int]:
 
 
 class DownloadTally:
-    """Downloads counted in memory and written at most every `interval` seconds.
+    """Downloads counted in memory and written in batches.
 
     A cached PDF is served at static-file speed; a database write per download would not be.
-    A process that dies loses at most `interval` seconds of anonymous counts.
+    `on_pending` is called when a first count arrives after a flush: the web process starts a
+    timer there (tracker/web/download_counts.py) that writes the counts within the interval
+    even when no further download comes, and writes what is left when the process exits.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_pending: Callable[[], None] | None = None) -> None:
         self._pending: Counter[tuple[int, dt.date]] = Counter()
-        self._last_flush = time.monotonic()
         self._lock = threading.Lock()
+        # Held for a whole flush (take, write, commit): a flush at exit waits for one under way.
+        self.flushing = threading.Lock()
+        self._on_pending = on_pending
 
     def add(self, appeal_id: int, day: dt.date) -> None:
         with self._lock:
+            first = not self._pending
             self._pending[(appeal_id, day)] += 1
+        if first and self._on_pending is not None:
+            self._on_pending()
 
-    def due(self, interval: float) -> bool:
-        return bool(self._pending) and time.monotonic() - self._last_flush >= interval
+    def pending(self) -> int:
+        """How many downloads wait to be written."""
+        with self._lock:
+            return sum(self._pending.values())
+
+    def take(self) -> Counter[tuple[int, dt.date]]:
+        """Everything pending, removed from the tally (give it back with `restore`)."""
+        with self._lock:
+            pending, self._pending = self._pending, Counter()
+        return pending
+
+    def restore(self, counts: Counter[tuple[int, dt.date]]) -> None:
+        """Put back counts whose write failed, to be written by the next flush."""
+        with self._lock:
+            self._pending.update(counts)
 
     def flush(self, session: Session) -> int:
         """Write pending counts (the caller commits); returns how many were written."""
-        with self._lock:
-            pending, self._pending = self._pending, Counter()
-            self._last_flush = time.monotonic()
+        return self.write(session, self.take())
+
+    @staticmethod
+    def write(session: Session, pending: Counter[tuple[int, dt.date]]) -> int:
+        """Add `pending` to the counters in the database (the caller commits)."""
+        if not pending:
+            return 0
         # An appeal may be gone by the time its downloads are written (its case deleted, a
         # transaction rolled back): its counts go with it rather than failing the request.
         wanted = {appeal_id for appeal_id, _day in pending}

@@ -21,6 +21,7 @@ from tracker.domain.vocabulary import AppealKind, AppealStatus
 from tracker.models import Addressee, Appeal, Campaign, Case, User, appeal_copies, utcnow
 from tracker.services import audit
 from tracker.services.letters.compose import LetterError
+from tracker.services.letters.deadlines import check_deadline
 from tracker.services.letters.fields import (
     ADDRESSEE_FIELDS,
     APPEAL_FIELDS,
@@ -339,6 +340,7 @@ def create_appeal(
     check_letter_words(data.get("status", AppealStatus.DRAFT), data.get("language", "en"))
     copies = data.pop("copies_to", [])
     appeal = Appeal(case_id=case.id, **data)
+    check_deadline(appeal, dt.date.today())
     session.add(appeal)
     session.flush()
     if copies:
@@ -378,6 +380,7 @@ def update_appeal(
     for name in changed:
         if name != "copies_to":
             setattr(appeal, name, data[name])
+    check_deadline(appeal, dt.date.today())
     appeal.updated_at = utcnow()  # an UPDATE of the row, so the version grows
     flush_edit(session, appeal, "Someone else saved this appeal after you opened it.")
     if copies is not None and "copies_to" in changed:

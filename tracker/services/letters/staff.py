@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, undefer
 
 from tracker.domain.errors import NotFound
 from tracker.models import Addressee, Appeal, AppealCounter, AuditEvent, Campaign, Case
@@ -220,7 +220,12 @@ def appeals_of_case_by_id(session: Session, case_id: int) -> list[Appeal]:
         session.scalars(
             select(Appeal)
             .where(Appeal.case_id == case_id)
-            .options(selectinload(Appeal.copies_to), selectinload(Appeal.campaign))
+            .options(
+                selectinload(Appeal.copies_to),
+                selectinload(Appeal.campaign),
+                undefer(Appeal.downloads),
+                undefer(Appeal.letters_posted),
+            )
             .order_by(Appeal.id)
         )
     )
