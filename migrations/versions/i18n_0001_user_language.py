@@ -1,7 +1,7 @@
 """a staff user's language: their mail (the daily digest) is written in it
 
 Revision ID: i18n_0001
-Revises: records_change_order
+Revises: loop_0001_posted_tokens
 Create Date: 2026-12-03 13:40:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'i18n_0001'
-down_revision = 'records_change_order'
+down_revision = 'loop_0001_posted_tokens'
 branch_labels = None
 depends_on = None
 
