@@ -7,7 +7,7 @@ from typing import Any
 
 from flask.testing import FlaskCliRunner
 
-from tests.cli.test_reminders import TODAY, Inbox, _body, smtp  # noqa: F401  (fixture)
+from tests.cli.test_reminders import TODAY, Inbox, _body, _dated, smtp  # noqa: F401  (fixture)
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.commands.reminders import reminders
 from tracker.models import User
@@ -28,7 +28,7 @@ def test_digest_in_each_users_language(
     for n, user in enumerate((caseworker, french, arabic)):
         case = make_case(db, caseworker, f"VN-L{n}", f"Deadline {n}", public=False)
         case.assigned_to_id = user.id
-        make_appeal(db, caseworker, case, addressee, deadline=TODAY + dt.timedelta(days=3))
+        _dated(db, make_appeal(db, caseworker, case, addressee), TODAY + dt.timedelta(days=3))
     db.commit()
     result = runner.invoke(reminders, ["send", "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
