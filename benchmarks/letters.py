@@ -1,7 +1,8 @@
 """Letter rendering figures, side by side with a naive `HTML(string=...).write_pdf()`.
 
-Run: .venv/bin/python benchmarks/letters.py [--quick] [--jobs-only]
-Prints ratios measured in one run: cold render, personalised render, cached download through
+Run: .venv/bin/python benchmarks/letters.py [--quick] [--jobs-only | --scripts-only]
+Prints ratios measured in one run: cold render, personalised render (also per script: Latin,
+Arabic, CJK and Myanmar letters, benchmarks/letter_scripts.py), cached download through
 the app vs a static file (gunicorn + a load generator on 127.0.0.1), worker memory after 400
 renders, a 500-letter campaign pack vs one naive document, and a 5,000-letter pack as a job on
 `tracker worker` (2 render processes) vs the 500-letter pack job: time ratio, peak memory of
@@ -29,6 +30,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from letter_scripts import script_figures  # noqa: E402  (beside this file, after the path)
 
 TODAY = dt.date(2024, 5, 1)
 ORG = "Tracker Human Rights"
@@ -59,6 +63,7 @@ def fake_card(i: int, language: str = "en"):  # type: ignore[no-untyped-def]
         "activist",
         "labour rights activist",
         None,
+        "day",
         "Ha Nam prison",
         "Article 88",
         "9 years",
@@ -582,6 +587,9 @@ def main(quick: bool) -> None:
         return
 
     n = 7 if quick else 21
+    if "--scripts-only" in sys.argv:
+        script_figures(n, TODAY, ORG, naive_html, naive_render)
+        return
     hostile_figures(n)
     # Warm both paths once (imports, fontconfig) so "cold" means an uncached letter in a
     # running worker, as at a campaign peak.
@@ -614,6 +622,7 @@ def main(quick: bool) -> None:
         f"personalised render   ours {personal:7.1f} ms   naive {naive:7.1f} ms   "
         f"ratio {personal / naive:.2f} (target <= 0.5)"
     )
+    script_figures(n, TODAY, ORG, naive_html, naive_render)
 
     web = app_download_figures(3 if quick else 8)
     print(

@@ -53,8 +53,10 @@ def _worker(url: str, instance: str, case_id: int, changes: int, queue: Any) -> 
 
 @pytest.mark.slow
 def test_no_update_is_lost_when_processes_change_one_case(
-    fresh_database: str, tmp_path: Any
+    fresh_database: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The same instance folder, so the same data key, as the worker processes below.
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
     app = create_app(
         {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": fresh_database}
     )

@@ -143,6 +143,8 @@ def test_staff_record_a_move_and_a_hearing_and_see_them_on_the_case_and_dashboar
     assert "Current facility" in page and zanjan.name in page
     assert "Next hearing" in page and "Revolutionary Court Branch 15" in page
     assert "Moved" in page and "Moved to Zanjan" in page  # the timeline
+    facility_page = client.get(f"/staff/facilities/{zanjan.id}").get_data(as_text=True)
+    assert "Placed here now" in facility_page and person.full_name in facility_page
     board = client.get("/staff").get_data(as_text=True)
     assert "Coming hearings" in board and person.full_name in board
     assert "moved to another facility" in board

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import IO
 
 import click
 
 from tracker.commands.progress import PhaseBars
 from tracker.domain.errors import ImportFailed
 from tracker.extensions import db
-from tracker.services.cases.transfer import events_path_for, export_cases, import_cases
+from tracker.services.cases.transfer import (
+    events_path_for,
+    export_cases,
+    import_cases,
+    record_export,
+)
 from tracker.unit_of_work import command, rollback
 
 
@@ -63,21 +70,42 @@ def import_command(cases_file: str, events_file: str | None, dry_run: bool) -> N
     type=click.Path(dir_okay=False),
     help="The file to write; a CSV export writes the events beside it as NAME-events.csv.",
 )
+@click.option(
+    "--include-private",
+    is_flag=True,
+    help="Also write the private fields (notes, contacts, date of birth), decrypted; audited.",
+)
 @command
-def export_command(fmt: str, output: str) -> None:
+def export_command(fmt: str, output: str, include_private: bool) -> None:
     """Export every case with its history; the files import back as they are."""
     bars = PhaseBars()
     if fmt == "csv":
         events_path = events_path_for(output)
         with (
-            open(output, "w", encoding="utf-8", newline="") as out,
-            open(events_path, "w", encoding="utf-8", newline="") as events_out,
+            _private_file(output, include_private) as out,
+            _private_file(str(events_path), include_private) as events_out,
         ):
-            count = export_cases(db.session, fmt, out, events_out, progress=bars)
+            count = export_cases(
+                db.session, fmt, out, events_out, include_private=include_private, progress=bars
+            )
         bars.close()
         click.echo(f"Exported {count} cases to {output} and their histories to {events_path}.")
     else:
-        with open(output, "w", encoding="utf-8") as out:
-            count = export_cases(db.session, fmt, out, progress=bars)
+        with _private_file(output, include_private) as out:
+            count = export_cases(
+                db.session, fmt, out, include_private=include_private, progress=bars
+            )
         bars.close()
         click.echo(f"Exported {count} cases with their histories to {output}.")
+    record_export(db.session, None, fmt, count, include_private)
+    if include_private:
+        click.echo("The file holds private values: keep it as safe as the data key.", err=True)
+
+
+def _private_file(path: str, private: bool) -> IO[str]:
+    """A file to write; readable by its owner only when it holds private values."""
+    if not private:
+        return open(path, "w", encoding="utf-8", newline="")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")

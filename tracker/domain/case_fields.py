@@ -126,14 +126,12 @@ CASE_FIELDS: tuple[CaseField, ...] = (
         "Publicity consent given by",
         privacy=Privacy.STAFF,
         choices=_GIVERS,
-        api=False,
     ),
     CaseField(
         "consent_publicity_on",
         Kind.DATE,
         "Publicity consent date",
         privacy=Privacy.STAFF,
-        api=False,
     ),
     CaseField("consent_photo", Kind.BOOL, "Photo consent recorded", privacy=Privacy.STAFF),
     CaseField(
@@ -142,17 +140,13 @@ CASE_FIELDS: tuple[CaseField, ...] = (
         "Photo consent given by",
         privacy=Privacy.STAFF,
         choices=_GIVERS,
-        api=False,
     ),
-    CaseField(
-        "consent_photo_on", Kind.DATE, "Photo consent date", privacy=Privacy.STAFF, api=False
-    ),
+    CaseField("consent_photo_on", Kind.DATE, "Photo consent date", privacy=Privacy.STAFF),
     CaseField(
         "consent_detention_address",
         Kind.BOOL,
         "Detention address may go on solidarity mail",
         privacy=Privacy.STAFF,
-        api=False,
     ),
     CaseField(
         "consent_detention_address_by",
@@ -160,14 +154,12 @@ CASE_FIELDS: tuple[CaseField, ...] = (
         "Detention address consent given by",
         privacy=Privacy.STAFF,
         choices=_GIVERS,
-        api=False,
     ),
     CaseField(
         "consent_detention_address_on",
         Kind.DATE,
         "Detention address consent date",
         privacy=Privacy.STAFF,
-        api=False,
     ),
     CaseField(
         "birthday_public",
@@ -219,6 +211,41 @@ def precision_field_of(name: str) -> CaseField | None:
         if f.date_field == name:
             return f
     return None
+
+
+def transfer_column(spec: CaseField) -> str | None:
+    """A field's column in the case export and import (None: it has none of its own).
+
+    A precision is written in its date's column (`2015-05`); the assigned caseworker is the
+    `assigned_to` column, by email, as ids differ between installations.
+    """
+    if spec.kind is Kind.PRECISION:
+        return None
+    if spec.kind is Kind.USER:
+        return spec.name.removesuffix("_id")
+    return spec.name
+
+
+def transfer_fields(include_private: bool = False) -> tuple[CaseField, ...]:
+    """The fields the case export carries: the contract's columns first, then every other
+    public and staff field, and the private ones only when asked for."""
+    first = csv_fields()
+    rest = tuple(
+        f
+        for f in case_fields()
+        if not f.csv and transfer_column(f) is not None and (include_private or not f.is_private)
+    )
+    return first + rest
+
+
+def transfer_columns(include_private: bool = False) -> tuple[str, ...]:
+    """The header of an exported cases.csv: DESIGN.md's columns, then the other fields'."""
+    extra = tuple(
+        column
+        for f in transfer_fields(include_private)
+        if not f.csv and (column := transfer_column(f)) is not None
+    )
+    return csv_columns() + extra
 
 
 def csv_fields() -> tuple[CaseField, ...]:

@@ -57,6 +57,7 @@ def facility(facility_id: int) -> Page:
         rules=LetterRules.from_stored(record.letter_rules),
         figures=facility_figures(db.session, [record.id], today)[record.id],
         unverified=needs_verification(record.address_verified_on, today),
+        people=placements.people_placed_at(db.session, record.id),
     )
 
 

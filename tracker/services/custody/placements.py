@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.domain.custody import HearingKind
@@ -201,3 +201,37 @@ def coming_hearings(
         .limit(limit)
     ).all()
     return [ComingHearing(r[0], r[1], r[2]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class HeldHere:
+    """A person whose newest placement is at a facility (staff only)."""
+
+    case_id: int
+    name: str
+    status: str
+    since: dt.date
+    precision: str
+
+
+def people_placed_at(session: Session, facility_id: int) -> list[HeldHere]:
+    """Cases whose newest placement is at this facility, by name (the staff facility page)."""
+    ranked = select(
+        Placement.case_id,
+        Placement.facility_id,
+        Placement.effective_on,
+        Placement.precision,
+        func.row_number()
+        .over(
+            partition_by=Placement.case_id,
+            order_by=(Placement.effective_on.desc(), Placement.id.desc()),
+        )
+        .label("rank"),
+    ).subquery()
+    rows = session.execute(
+        select(Case.id, Case.full_name, Case.status, ranked.c.effective_on, ranked.c.precision)
+        .join(ranked, ranked.c.case_id == Case.id)
+        .where(ranked.c.rank == 1, ranked.c.facility_id == facility_id)
+        .order_by(Case.full_name, Case.id)
+    ).all()
+    return [HeldHere(r[0], r[1], r[2], r[3], r[4]) for r in rows]

@@ -14,11 +14,18 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.domain.case_fields import csv_columns, csv_fields, precision_field_of
+from tracker.domain.case_fields import (
+    Kind,
+    precision_field_of,
+    transfer_column,
+    transfer_columns,
+    transfer_fields,
+)
 from tracker.domain.dates import iso_partial_date
 from tracker.domain.text import neutralise_formula
 from tracker.domain.vocabulary import Status
-from tracker.models import Case, StatusChange
+from tracker.models import Case, StatusChange, User
+from tracker.services import audit
 from tracker.services.cases.transfer.history import CHUNK, EVENT_KEY
 from tracker.services.cases.transfer.read import EVENT_COLUMNS
 from tracker.services.cases.transfer.write import Progress
@@ -39,9 +46,17 @@ def _text(value: Any) -> Any:
     return value
 
 
-def _export_rows(session: Session) -> Iterator[tuple[dict[str, Any], list[dict[str, str]]]]:
+def _export_rows(
+    session: Session, include_private: bool
+) -> Iterator[tuple[dict[str, Any], list[dict[str, str]]]]:
     """Every case as cases.csv columns, with its history as events.csv columns."""
-    names = [f.name for f in csv_fields()]
+    fields = transfer_fields(include_private)
+    names = [f.name for f in fields]
+    columns = {f.name: transfer_column(f) or f.name for f in fields}
+    users = [f.name for f in fields if f.kind is Kind.USER]
+    emails: dict[int, str] = (
+        {i: e for i, e in session.execute(select(User.id, User.email))} if users else {}
+    )
     # A date with a precision field is written at its precision (`2015-05` for May 2015).
     partial = {n: p.name for n in names if (p := precision_field_of(n)) is not None}
     case_query = (
@@ -82,10 +97,12 @@ def _export_rows(session: Session) -> Iterator[tuple[dict[str, Any], list[dict[s
             )
             pending = next(events, None)
         last_kind = history[-1]["release_kind"] if history else ""
-        case = {n: _text(getattr(c, n)) for n in names}
+        case = {columns[n]: _text(getattr(c, n)) for n in names}
         for name, precision in partial.items():
             value = getattr(c, name)
             case[name] = iso_partial_date(value, getattr(c, precision)) if value else ""
+        for name in users:
+            case[columns[name]] = emails.get(getattr(c, name), "")
         case["status"] = c.status
         case["status_on"] = _text(c.status_since)
         case["release_kind"] = last_kind if c.status == Status.RELEASED.value else ""
@@ -104,25 +121,27 @@ def export_cases(
     out: IO[str],
     events_out: IO[str] | None = None,
     *,
+    include_private: bool = False,
     progress: Progress | None = None,
 ) -> int:
     """Write every case with its history; csv needs `events_out`. Returns the number of cases.
 
-    Private notes are not exported: the file holds what the import contract (DESIGN.md 4)
-    carries. CSV cells a spreadsheet would run as formulas (= + - @) are quoted with "'",
-    which the import takes off again.
+    The file holds DESIGN.md's columns, then every other public and staff field of the case
+    declaration; private fields (decrypted) only with `include_private`. CSV cells a
+    spreadsheet would run as formulas (= + - @) are quoted with "'", which the import takes
+    off again. The caller audits the export (record_export).
     """
     total = session.scalar(select(func.count()).select_from(Case)) or 0
     count = 0
     if fmt == "csv":
         if events_out is None:
             raise ValueError("a CSV export needs a second stream for the events")
-        columns = csv_columns()
+        columns = transfer_columns(include_private)
         cases_writer = csv.writer(out, lineterminator="\n")
         events_writer = csv.writer(events_out, lineterminator="\n")
         cases_writer.writerow(columns)
         events_writer.writerow(EVENT_COLUMNS)
-        for case, history in _export_rows(session):
+        for case, history in _export_rows(session, include_private):
             cases_writer.writerow([_csv_cell(case[c]) for c in columns])
             events_writer.writerows([_csv_cell(e[c]) for c in EVENT_COLUMNS] for e in history)
             count += 1
@@ -131,7 +150,7 @@ def export_cases(
     elif fmt == "json":
         # One case per line: the document stays diffable and streams without building it whole.
         out.write('{"format": "tracker-cases", "version": 1, "cases": [\n')
-        for case, history in _export_rows(session):
+        for case, history in _export_rows(session, include_private):
             item: dict[str, Any] = dict(case)
             item["history"] = [{k: v for k, v in e.items() if k != "reference"} for e in history]
             out.write(("," if count else "") + json.dumps(item, ensure_ascii=False) + "\n")
@@ -146,8 +165,25 @@ def export_cases(
     return count
 
 
-def export_to_strings(session: Session, fmt: str) -> tuple[str, str | None]:
+def record_export(
+    session: Session, actor: User | None, fmt: str, count: int, include_private: bool
+) -> None:
+    """Audit a case export: who took the cases, in which format, private fields or not."""
+    audit.record(
+        session,
+        actor,
+        "cases.export",
+        format=fmt,
+        cases=count,
+        include_private=include_private,
+    )
+    session.flush()
+
+
+def export_to_strings(
+    session: Session, fmt: str, include_private: bool = False
+) -> tuple[str, str | None]:
     """The export as text (for tests and small data sets): (cases or document, events)."""
     out, events = io.StringIO(), io.StringIO() if fmt == "csv" else None
-    export_cases(session, fmt, out, events)
+    export_cases(session, fmt, out, events, include_private=include_private)
     return out.getvalue(), events.getvalue() if events is not None else None

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.domain.case_fields import csv_fields, precision_field_of
+from tracker.domain.case_fields import precision_field_of, transfer_fields
 from tracker.domain.dates import order_day
 from tracker.domain.errors import TrackerError, ValidationError
 from tracker.domain.transitions import ProposedChange, check_change
@@ -47,9 +47,10 @@ class Plan:
 
 
 def imported_field_names() -> list[str]:
-    """The case fields an import sets (the CSV fields but the reference)."""
+    """The case fields an import may set (every exported field but the reference); a file
+    sets those it has columns for."""
     names = []
-    for f in csv_fields():
+    for f in transfer_fields(include_private=True):
         if f.name != "reference":
             names.append(f.name)
             precision = precision_field_of(f.name)

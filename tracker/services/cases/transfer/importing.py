@@ -3,9 +3,17 @@ nothing."""
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.domain.case_fields import csv_columns
+from tracker.domain.case_fields import (
+    Kind,
+    case_fields,
+    csv_columns,
+    field_named,
+    transfer_column,
+    transfer_columns,
+)
 from tracker.models import User
 from tracker.services.cases.transfer.history import Plan, load_existing, plan_case
 from tracker.services.cases.transfer.read import (
@@ -53,12 +61,14 @@ def import_cases(
         case_records, event_records = read_json(cases_source, problems)
         events_file = cases_file
     else:
-        case_records = list(read_csv(cases_source, csv_columns(), problems))
+        optional = transfer_columns(include_private=True)[len(csv_columns()) :]
+        case_records = list(read_csv(cases_source, csv_columns(), problems, optional))
         if events_source is not None:
             events_file = name_of(events_source)
             event_records = list(read_csv(events_source, EVENT_COLUMNS, problems))
 
     rows = _check_cases(cases_file, case_records, problems, progress)
+    _resolve_users(session, cases_file, rows, problems)
     if events_file is not None:
         known = {raw["reference"].strip().lower() for _, raw in case_records}
         _check_events(events_file, event_records, rows, known, problems)
@@ -73,6 +83,34 @@ def import_cases(
         progress("check", len(case_records), len(case_records))
     problems.raise_if_any()
     return write_plans(session, actor, plans, dry_run, progress)
+
+
+def _resolve_users(session: Session, file: str, rows: dict[str, Row], problems: Problems) -> None:
+    """The `assigned_to` column names a staff user by email; the case stores the user's id."""
+    names = [f.name for f in case_fields() if f.kind is Kind.USER]
+    wanted = {
+        str(row.fields[n]).lower() for row in rows.values() for n in names if row.fields.get(n)
+    }
+    if not wanted:
+        return
+    found = {
+        email.lower(): ident
+        for ident, email in session.execute(
+            select(User.id, User.email).where(func.lower(User.email).in_(sorted(wanted)))
+        )
+    }
+    for key, row in list(rows.items()):
+        for name in names:
+            email = row.fields.get(name)
+            if not email:
+                continue
+            if str(email).lower() not in found:
+                problems.add(
+                    file, row.line, f"{transfer_column(field_named(name))}: no user {email}"
+                )
+                rows.pop(key)
+                break
+            row.fields[name] = found[str(email).lower()]
 
 
 def _check_cases(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tracker.domain.case_fields import csv_columns
+from tracker.domain.case_fields import csv_columns, transfer_columns
 from tracker.domain.errors import ImportFailed, ImportRowError
 from tracker.domain.text import restore_formula
 
@@ -77,10 +77,14 @@ def read_text(source: Source, problems: Problems) -> str | None:
     return text
 
 
-def read_csv(source: Source, columns: tuple[str, ...], problems: Problems) -> Iterator[Record]:
+def read_csv(
+    source: Source, columns: tuple[str, ...], problems: Problems, optional: tuple[str, ...] = ()
+) -> Iterator[Record]:
     """Yield (line, row) for each record; a wrong header or field count is a problem.
 
-    A cell the export quoted against spreadsheet formulas ("'=...") is read back as it was.
+    The header is `columns` in their order, then any of `optional` (the export's further
+    fields); a row holds the columns of its file. A cell the export quoted against
+    spreadsheet formulas ("'=...") is read back as it was.
     """
     name = name_of(source)
     text = read_text(source, problems)
@@ -96,11 +100,22 @@ def read_csv(source: Source, columns: tuple[str, ...], problems: Problems) -> It
         problems.add(name, 1, f"unreadable CSV: {exc}")
         return
     header = [h.strip().lstrip("\ufeff") for h in header]
-    if tuple(header) != columns:
+    extra = header[len(columns) :]
+    if tuple(header[: len(columns)]) != columns:
         problems.add(
             name, 1, f"wrong header: expected {','.join(columns)}, found {','.join(header)}"
         )
         return
+    unknown = [c for c in extra if c not in optional]
+    if unknown or len(set(extra)) != len(extra):
+        problems.add(
+            name,
+            1,
+            f"wrong header: unknown or repeated column(s) {','.join(unknown or extra)}; after "
+            f"{','.join(columns)} a file may carry {','.join(optional) or 'nothing'}",
+        )
+        return
+    columns = tuple(header)
     last = reader.line_num
     while True:
         start = last + 1
@@ -138,13 +153,16 @@ def read_json(source: Source, problems: Problems) -> tuple[list[Record], list[Re
         problems.add(name, 1, 'wrong document: expected {"cases": [...]}')
         return [], []
     columns = csv_columns()
+    optional = [c for c in transfer_columns(include_private=True) if c not in columns]
     cases: list[Record] = []
     events: list[Record] = []
     for number, item in enumerate(document["cases"], start=1):
         if not isinstance(item, dict):
             problems.add(name, number, "each case must be an object")
             continue
-        cases.append((number, {c: _json_text(item.get(c)) for c in columns}))
+        raw = {c: _json_text(item.get(c)) for c in columns}
+        raw.update({c: _json_text(item[c]) for c in optional if c in item})
+        cases.append((number, raw))
         history = item.get("history") or []
         for event in history if isinstance(history, list) else []:
             if not isinstance(event, dict):

@@ -7,7 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracker.domain.case_fields import csv_fields, precision_field_of
+from tracker.domain.case_fields import (
+    Kind,
+    precision_field_of,
+    transfer_column,
+    transfer_fields,
+)
 from tracker.domain.dates import PartialDate, parse_iso_date
 from tracker.domain.values import is_web_address
 from tracker.domain.vocabulary import Precision, ReleaseKind, Status
@@ -72,7 +77,13 @@ def parse_case(file: str, line: int, raw: dict[str, str], problems: Problems) ->
         problems.add(file, line, message)
 
     values: dict[str, Any] = {}
-    for spec in csv_fields():
+    for spec in transfer_fields(include_private=True):
+        column = transfer_column(spec)
+        if column is None or column not in raw:
+            continue  # a further field the file does not carry: left as it is
+        if spec.kind is Kind.USER:
+            values[spec.name] = raw[column].strip() or None  # an email, resolved later
+            continue
         precision = precision_field_of(spec.name)
         if precision is not None:
             # `arrested_on` is written at its precision: YYYY, YYYY-MM or YYYY-MM-DD.

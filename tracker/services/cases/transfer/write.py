@@ -63,7 +63,7 @@ def write_plans(
     for p in plans:
         if p.old is None:
             continue
-        differ = [n for n in names if p.old.fields[n] != p.row.fields[n]]
+        differ = [n for n in names if n in p.row.fields and p.old.fields[n] != p.row.fields[n]]
         if differ or p.events:
             changed.append(_Change(p.row, p.old, p.events, differ))
         else:
