@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
+from tracker.domain.custody import LetterRules
+from tracker.services.custody.addressing import SolidarityMail
 from tracker.services.letters.compose import LetterError, letter_context
 from tracker.services.publishing.objects import AppealCard, PublicAddressee
 
@@ -30,6 +32,10 @@ class LetterText:
     closing: str
     copies_label: str
     copies: tuple[PublicAddressee, ...]
+    # A solidarity letter: where it goes (the facility only with the person's consent, else
+    # the forwarding address) and the facility's rules (services.custody.addressing).
+    recipient: SolidarityMail | None = None
+    rules: LetterRules | None = None
 
 
 def letter_preview(card: AppealCard, today: dt.date) -> LetterText | None:
@@ -53,6 +59,8 @@ def letter_preview(card: AppealCard, today: dt.date) -> LetterText | None:
         closing=words.closing,
         copies_label=words.copies_label,
         copies=tuple(letter["copies"]),
+        recipient=letter.get("recipient"),
+        rules=letter.get("guidance"),
     )
 
 
