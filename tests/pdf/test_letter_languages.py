@@ -5,15 +5,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from tests.pdf.conftest import pdf_text
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import User
 from tracker.services.letters.compose import Supporter
 from tracker.services.letters.render import personalised_letter, render_letter
+from tracker.services.letters.staff import staff_card
 from tracker.services.letters.words import MESSAGES
 from tracker.services.publishing import queries as public_service
 from tracker.services.publishing.letter_state import appeal_state
@@ -195,3 +198,42 @@ def test_latin_address_line_in_an_arabic_letter_keeps_its_order(db: Any, casewor
     assert "Dear Prosecutor General،" in lines, lines
     assert ",Dear" not in text and "General," not in text
     assert "Alaa Abd El-Fattah" in text
+
+
+def _font_names(data: bytes) -> set[str]:
+    reader = PdfReader(io.BytesIO(data))
+    return {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+
+
+@pytest.mark.parametrize(
+    ("language", "face", "never"),
+    [
+        ("zh-Hans", "Noto-Serif-CJK-SC", ("CJK-TC", "CJK-JP")),
+        ("zh-Hant", "Noto-Serif-CJK-TC", ("CJK-SC", "CJK-JP")),
+        ("zh-TW", "Noto-Serif-CJK-TC", ("CJK-SC", "CJK-JP")),
+        ("ja", "Noto-Serif-CJK-JP", ("CJK-SC", "CJK-TC")),
+        ("my", "Noto-Sans-Myanmar", ("CJK-TC", "CJK-JP")),
+        ("fa", "Noto-Naskh-Arabic", ("CJK-TC", "CJK-JP")),
+        ("ru", "Noto-Serif", ("CJK-TC", "CJK-JP", "DejaVu")),
+    ],
+)
+def test_the_font_follows_the_script_and_the_tag(
+    db: Any, caseworker: User, language: str, face: str, never: tuple[str, ...]
+) -> None:
+    # The same Han characters (骨 and 直 are drawn differently in Simplified and Traditional
+    # Chinese and in Japanese) in every letter: the tag decides the glyphs; other scripts fall
+    # back to Simplified Chinese. A draft, as Japanese has no letter words to activate with.
+    addressee = make_addressee(db, caseworker, salutation="")
+    case = make_case(db, caseworker, f"FONT-{language}", "Person Font")
+    appeal = make_appeal(
+        db, caseworker, case, addressee, language=language, status="draft", subject="S",
+        body="骨直 {{ case.detained_since }}", asks=[],
+    )  # fmt: skip
+    card = staff_card(db, appeal.id)
+    fonts = _font_names(render_letter(card, paper="a4", today=TODAY, organisation=ORG))
+    assert face in fonts, fonts
+    assert not any(n in f for f in fonts for n in never), fonts

@@ -58,11 +58,25 @@ def page_content(words: LetterWords, language: LetterLanguage) -> str:
     return " ".join(parts)
 
 
+# The footer is outside the letter's <article>: it takes the letter's font here (Traditional
+# Chinese page numbers in Traditional glyphs). The same families as css/letter.css.
+FOOTER_FONTS = {
+    "Arab": '"Noto Naskh Arabic", "Noto Serif"',
+    "Hans": '"Noto Serif CJK SC", "Noto Serif"',
+    "Hant": '"Noto Serif CJK TC", "Noto Serif"',
+    "Jpan": '"Noto Serif CJK JP", "Noto Serif"',
+    "Kore": '"Noto Serif CJK KR", "Noto Serif"',
+    "Mymr": '"Noto Sans Myanmar", "Noto Serif"',
+}
+
+
 def page_style(name: str, words: LetterWords, language: LetterLanguage) -> str:
     """A named page whose footer numbers pages in the letter's words and digits, and its lists
     numbered in the same digits (Persian and Burmese letters do not count in Latin digits)."""
+    font = FOOTER_FONTS.get(language.script, '"Noto Serif"')
+    footer = f"content: {page_content(words, language)}; font-family: {font}, serif;"
     return (
-        f"@page {name} {{ @bottom-center {{ content: {page_content(words, language)}; }} }}\n"
+        f"@page {name} {{ @bottom-center {{ {footer} }} }}\n"
         f".letter.{name} {{ page: {name}; }}\n"
         f".letter.{name} ol {{ list-style-type: {language.counter_style}; }}"
     )
