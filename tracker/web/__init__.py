@@ -56,6 +56,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["release_kind_label"] = labels.release_kind_label
     app.jinja_env.filters["role_label"] = labels.role_label
     app.jinja_env.filters["appeal_kind_label"] = labels.appeal_kind_label
+    app.jinja_env.filters["consent_giver_label"] = labels.consent_giver_label
     # A name or address typed in any script, inside a sentence of the page's language, keeps its
     # own direction: "نداء إلى <bdi>H.E. Le Thanh Long</bdi>" (escaped, then isolated).
     # A letter's language named in the reader's language ("Persian (فارسی)").
