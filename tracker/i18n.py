@@ -92,18 +92,23 @@ def _remember_choice(response: Response) -> Response:
         return response
     chosen = requested_language()
     if chosen and request.cookies.get(COOKIE_NAME) != chosen:
-        response.set_cookie(
-            COOKIE_NAME,
-            chosen,
-            max_age=COOKIE_MAX_AGE,
-            samesite="Lax",
-            httponly=True,
-            secure=bool(current_app.config.get("HTTPS")),
-        )
+        set_language_cookie(response, chosen)
     # The same address answers in several languages: caches must key on what chooses one.
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
     return response
+
+
+def set_language_cookie(response: Response, language: str) -> None:
+    """Remember a reader's language for a year (sent back on every page of the site)."""
+    response.set_cookie(
+        COOKIE_NAME,
+        language,
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=bool(current_app.config.get("HTTPS")),
+    )
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,16 @@ def role_label(token: str | None) -> str:
     return gettext(Role(token).label) if token else ""
 
 
+def consent_giver_label(giver: str | None) -> str:
+    """Who gave a consent ("person", "family", "lawyer") in the reader's language."""
+    words = {
+        "person": gettext("the person"),
+        "family": gettext("family"),
+        "lawyer": gettext("lawyer"),
+    }
+    return words.get(giver or "", giver or "")
+
+
 def appeal_kind_label(kind: str | None) -> str:
     """The kind of an appeal (a letter or a message of solidarity) in the reader's language."""
     if not kind:

@@ -87,6 +87,7 @@ POST_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/account/security": READ,
     "/staff/account/security/disable": READ,
     "/staff/account/security/recovery-codes": READ,
+    "/staff/account/language": READ,
     "/staff/facilities/new": EDIT,
     "/staff/facilities/{facility}/edit": EDIT,
     "/staff/cases/{case}/placements/new": EDIT,

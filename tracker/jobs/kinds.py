@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import ValidationError
+from tracker.domain.messages import N_
 from tracker.services.letters import editing as letter_service
 from tracker.services.letters import event_pack as packs
 from tracker.services.letters.compose import PAPERS
@@ -125,6 +126,6 @@ def release_report(ctx: JobContext) -> JobResult:
 
 
 KINDS: dict[str, Kind] = {
-    "campaign_pack": Kind("Campaign pack", campaign_pack),
-    "release_report": Kind("Report of releases", release_report),
+    "campaign_pack": Kind(N_("Campaign pack"), campaign_pack),
+    "release_report": Kind(N_("Report of releases"), release_report),
 }

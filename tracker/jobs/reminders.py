@@ -7,30 +7,43 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale, ngettext
 from sqlalchemy.orm import Session
 
 from tracker import mail
+from tracker.domain.messages import N_
 from tracker.services.reminders.digest import Digest, build_digests
 
-# Section titles by reason code; a new digest source adds its line here and in the templates.
+# Section titles by reason code (English msgids; the templates translate them); a new digest
+# source adds its line here.
 SECTION_TITLES = {
-    "appeal_deadline": "Appeal deadlines in the next 7 days",
-    "held_no_change": "Held, with no change in 90 days",
-    "hearing": "Hearings in the next 14 days",
-    "consent": "Consent to re-confirm",
+    "appeal_deadline": N_("Appeal deadlines in the next 7 days"),
+    "held_no_change": N_("Held, with no change in 90 days"),
+    "hearing": N_("Hearings in the next 14 days"),
+    "consent": N_("Consent to re-confirm"),
 }
 
 
 def subject(digest: Digest) -> str:
     """The subject line: a count only, never a name or a reference (it shows in every inbox)."""
     n = digest.count
-    return f"Tracker: {n} item{'' if n == 1 else 's'} need{'s' if n == 1 else ''} your action"
+    return ngettext(
+        "Tracker: %(num)d item needs your action", "Tracker: %(num)d items need your action", n
+    )
 
 
 def compose(
     settings: mail.MailSettings, config: Mapping[str, Any], digest: Digest, today: dt.date
 ) -> Any:
-    """The digest as a plain-text mail with an HTML alternative."""
+    """The digest as a plain-text mail with an HTML alternative, in the user's language."""
+    language = digest.language or str(config.get("DEFAULT_LANGUAGE") or "en")
+    with force_locale(language):
+        return _compose(settings, config, digest, today)
+
+
+def _compose(
+    settings: mail.MailSettings, config: Mapping[str, Any], digest: Digest, today: dt.date
+) -> Any:
     context = {
         "digest": digest,
         "today": today,

@@ -29,6 +29,8 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The language of this user's mail (the daily digest); empty: the site's DEFAULT_LANGUAGE.
+    language: Mapped[str] = mapped_column(String(16), default="", server_default="")
     # Two-factor sign-in (RFC 6238): the base32 secret, set when enrolment starts and confirmed
     # by a first valid code; the time step of the last accepted code, so none is used twice.
     totp_secret: Mapped[str | None] = mapped_column(String(64))

@@ -7,6 +7,8 @@ from markupsafe import Markup
 
 from tracker import labels
 from tracker.domain.scripts import native_lang
+from tracker.i18n import current_language
+from tracker.services.publishing.letter_page import language_label
 
 
 def register_web(app: Flask) -> None:
@@ -54,7 +56,10 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["release_kind_label"] = labels.release_kind_label
     app.jinja_env.filters["role_label"] = labels.role_label
     app.jinja_env.filters["appeal_kind_label"] = labels.appeal_kind_label
+    app.jinja_env.filters["consent_giver_label"] = labels.consent_giver_label
     # A name or address typed in any script, inside a sentence of the page's language, keeps its
     # own direction: "نداء إلى <bdi>H.E. Le Thanh Long</bdi>" (escaped, then isolated).
+    # A letter's language named in the reader's language ("Persian (فارسی)").
+    app.jinja_env.filters["language_name"] = lambda tag: language_label(tag, current_language())
     app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>%s</bdi>") % value
     app.jinja_env.globals["organisation_name"] = app.config["ORGANISATION_NAME"]

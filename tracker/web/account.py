@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import segno
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker import unit_of_work
 from tracker.domain.errors import ValidationError
 from tracker.extensions import db
-from tracker.services.accounts import throttle, two_factor
+from tracker.i18n import LANGUAGE_NAMES, current_language, set_language_cookie
+from tracker.services.accounts import preferences, throttle, two_factor
 from tracker.web.access import current_actor, staff_required
-from tracker.web.account_forms import CodeForm
+from tracker.web.account_forms import CodeForm, LanguageForm
 from tracker.web.auth import LOCKED_MESSAGE, client_address
 from tracker.web.forms import apply_errors
 
@@ -46,7 +49,7 @@ def _require_two_factor() -> Response | None:
     if not request.path.startswith("/staff") or request.endpoint in ENROLMENT_ENDPOINTS:
         return None
     if current_user.is_authenticated and not current_user.two_factor_enabled:
-        flash("Turn on two-factor sign-in to continue.", "info")
+        flash(_("Turn on two-factor sign-in to continue."), "info")
         return redirect(url_for("account.security"))
     return None
 
@@ -73,8 +76,19 @@ def _security_page(status: int = 200, **context: object) -> Page:
         form=context.pop("form", None) or CodeForm(formdata=None),
         disable_form=context.pop("disable_form", None) or CodeForm(formdata=None, prefix="off"),
         codes_form=context.pop("codes_form", None) or CodeForm(formdata=None, prefix="new"),
+        language_form=context.pop("language_form", None) or _language_form(user.language),
         **context,
     ), status
+
+
+def _language_form(current: str, formdata: object = None) -> LanguageForm:
+    form = LanguageForm(formdata=formdata, language=current)
+    default = LANGUAGE_NAMES.get(current_app.config["DEFAULT_LANGUAGE"], "")
+    form.language.choices = [
+        ("", _("The site's default (%(language)s)", language=default)),
+        *((tag, LANGUAGE_NAMES.get(tag, tag)) for tag in current_app.config["LANGUAGES"]),
+    ]
+    return form
 
 
 def _code_refused(form: CodeForm, error: ValidationError) -> None:
@@ -100,6 +114,28 @@ def _throttled(form: CodeForm) -> bool:
 @staff_required
 def security() -> Page:
     return _security_page()
+
+
+@bp.post("/language")
+@staff_required
+def language() -> Page | Response:
+    form = _language_form(current_actor().language, formdata=request.form)
+    if not form.validate_on_submit():
+        return _security_page(400, language_form=form)
+    chosen = form.language.data or ""
+    try:
+        offered = current_app.config["LANGUAGES"]
+        preferences.set_language(db.session, current_actor(), current_actor(), chosen, offered)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return _security_page(422, language_form=form)
+    response = redirect(url_for("account.security"))
+    if chosen:
+        # The pages follow too: the same cookie the language switcher sets.
+        set_language_cookie(response, chosen)
+    with force_locale(chosen or current_language()):
+        flash(_("Your language is saved."), "success")
+    return response
 
 
 @bp.post("/security")
@@ -132,7 +168,7 @@ def disable() -> Page:
         except ValidationError as error:
             _code_refused(form, error)
         else:
-            flash("Two-factor sign-in is off.", "success")
+            flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("account.security"))
     form.code.data = ""
     return _security_page(422, disable_form=form)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -11,7 +12,13 @@ class CodeForm(FlaskForm):
     """One code: six digits from the authenticator app, or a recovery code."""
 
     code = StringField(
-        "Code",
+        _l("Code"),
         validators=[DataRequired(), Length(max=64)],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
     )
+
+
+class LanguageForm(FlaskForm):
+    """The language of the user's mail; its choices are the languages the site ships."""
+
+    language = SelectField(_l("Language of your e-mail"), validate_choice=False)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound, ValidationError
 from tracker.extensions import db
+from tracker.labels import role_label
 from tracker.models import ApiToken, User
 from tracker.services import audit_log
 from tracker.services.accounts import queries as account_queries
@@ -58,7 +60,7 @@ def create_user() -> Page:
         ),
     )
     if user is not None:
-        flash(f"User {user.email} created.", "success")
+        flash(_("User %(email)s created.", email=user.email), "success")
         return redirect(url_for("admin.user", user_id=user.id))
     form.password.data = ""
     return _users_page(form, 422)
@@ -94,7 +96,10 @@ def change_role(user_id: int) -> Page:
         form,
         lambda: user_service.change_role(db.session, current_actor(), target, form.role.data or ""),
     ):
-        flash(f"{target.email} is now {target.role}.", "success")
+        flash(
+            _("%(email)s is now %(role)s.", email=target.email, role=role_label(target.role)),
+            "success",
+        )
         return redirect(url_for("admin.user", user_id=target.id))
     return _user_page(target, 422, role_form=form)
 
@@ -110,7 +115,10 @@ def deactivate(user_id: int) -> Page:
             unit_of_work.rollback()
             flash(error.message, "error")
         else:
-            flash(f"{target.email} is deactivated and signed out everywhere.", "success")
+            flash(
+                _("%(email)s is deactivated and signed out everywhere.", email=target.email),
+                "success",
+            )
     return redirect(url_for("admin.user", user_id=target.id))
 
 
@@ -120,7 +128,7 @@ def reactivate(user_id: int) -> Page:
     target = db.get_or_404(User, user_id)
     if ActionForm().validate_on_submit():
         user_service.reactivate(db.session, current_actor(), target)
-        flash(f"{target.email} may sign in again.", "success")
+        flash(_("%(email)s may sign in again.", email=target.email), "success")
     return redirect(url_for("admin.user", user_id=target.id))
 
 
@@ -131,8 +139,11 @@ def reset_two_factor(user_id: int) -> Page:
     if ActionForm().validate_on_submit():
         two_factor.reset(db.session, current_actor(), target)
         flash(
-            f"Two-factor sign-in of {target.email} is off and they are signed out; "
-            "they sign in with their password and enrol again.",
+            _(
+                "Two-factor sign-in of %(email)s is off and they are signed out; "
+                "they sign in with their password and enrol again.",
+                email=target.email,
+            ),
             "success",
         )
     return redirect(url_for("admin.user", user_id=target.id))
@@ -149,7 +160,10 @@ def reset_password(user_id: int) -> Page:
             db.session, current_actor(), target, form.password.data or ""
         ),
     ):
-        flash(f"Password of {target.email} changed; their sessions are signed out.", "success")
+        flash(
+            _("Password of %(email)s changed; their sessions are signed out.", email=target.email),
+            "success",
+        )
         return redirect(url_for("admin.user", user_id=target.id))
     form.password.data = ""
     return _user_page(target, 422, password_form=form)
@@ -178,7 +192,7 @@ def revoke_token(token_id: int) -> Page:
             user_service.revoke_token(db.session, current_actor(), token_id)
         except NotFound:
             abort(404)
-        flash(f"Token {row.prefix}… revoked.", "success")
+        flash(_("Token %(prefix)s… revoked.", prefix=row.prefix), "success")
     return redirect(url_for("admin.user", user_id=row.user_id))
 
 

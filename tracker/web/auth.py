@@ -8,6 +8,8 @@ import time
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -20,9 +22,10 @@ from tracker.web.forms import ActionForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
-LOCKED_MESSAGE = "Too many failed sign-ins from this network. Wait 15 minutes, then try again."
-FAILED_MESSAGE = "That email and password do not match an active account."
-CODE_FAILED_MESSAGE = "That code is not valid. Try the current one, or a recovery code."
+# Lazy: each is said in the language of the request that shows it.
+LOCKED_MESSAGE = _l("Too many failed sign-ins from this network. Wait 15 minutes, then try again.")
+FAILED_MESSAGE = _l("That email and password do not match an active account.")
+CODE_FAILED_MESSAGE = _l("That code is not valid. Try the current one, or a recovery code.")
 # The password step is remembered in the session for this long while the code is asked for.
 PENDING_SECONDS = 300
 PENDING_KEY = "_2fa_pending"
@@ -66,7 +69,7 @@ def safe_next(target: str | None) -> str | None:
         return None
     # Decode repeatedly so encoded slashes and backslashes are judged as the browser may see them.
     decoded = target
-    for _ in range(3):
+    for _attempt in range(3):
         decoded = unquote(decoded)
     for candidate in (target, decoded):
         if _UNSAFE_CHARS.search(candidate):
@@ -143,7 +146,7 @@ def _pending_user() -> tuple[User, dict[str, object]] | None:
 def login_code() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     found = _pending_user()
     if found is None:
-        flash("Please sign in with your email and password first.", "info")
+        flash(_("Please sign in with your email and password first."), "info")
         return redirect(url_for("auth.login"))
     user, pending = found
     form = CodeForm()
@@ -170,9 +173,9 @@ def login_code() -> Response | str | tuple[str, int] | tuple[str, int, dict[str,
 def logout() -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
-        flash("Your session form expired; please try again.", "error")
+        flash(_("Your session form expired; please try again."), "error")
         return redirect(url_for("staff.dashboard"))
     users.sign_out(db.session, current_user._get_current_object())
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

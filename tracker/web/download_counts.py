@@ -14,6 +14,7 @@ import threading
 import time
 
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from tracker import unit_of_work
 from tracker.services.letters.counters import DownloadTally
@@ -35,6 +36,8 @@ class DownloadFlusher:
 
     def wake(self) -> None:
         """A first count is pending: make sure the timer runs in this process."""
+        if float(self.app.config["COUNTER_FLUSH_SECONDS"]) <= 0:
+            return  # each request writes its own count (tracker/web/public.py)
         with self._lock:
             if self._thread is None or self._pid != os.getpid():
                 # A forked process has no thread of its parent: start one of its own.
@@ -67,6 +70,14 @@ class DownloadFlusher:
                 return 0
             try:
                 return unit_of_work.background(self.app, lambda s: self.tally.write(s, pending))
+            except OperationalError as exc:
+                if "readonly" in str(exc.orig).replace("-", "").replace(" ", "").lower():
+                    # A read-only database (instance folder): these counts cannot be kept,
+                    # as when a request writes them; letters are still served.
+                    log.warning("download counts not written: %s", exc.orig)
+                    return 0
+                self.tally.restore(pending)
+                raise
             except Exception:
                 self.tally.restore(pending)
                 raise

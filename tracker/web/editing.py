@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from flask import flash, redirect, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -97,18 +98,19 @@ def edit(
         form.version.data = str(record.version)
         return Edit(status=409, stale=stale, submitted=True)
     if changed and name_changes:
-        flash("Saved: " + ", ".join(field_label(form, n) for n in changed) + ".", "success")
+        fields = ", ".join(field_label(form, n) for n in changed)
+        flash(_("Saved: %(fields)s.", fields=fields), "success")
     elif changed:
-        flash("Saved.", "success")
+        flash(_("Saved."), "success")
     else:
-        flash("Nothing had changed.", "info" if name_changes else "success")
+        flash(_("Nothing had changed."), "info" if name_changes else "success")
     return Edit(done=redirect(done_url()), submitted=True)
 
 
 def field_label(form: FlaskForm, name: str) -> str:
     """The label a person reads for a field of the form."""
     if name == "status":
-        return "Status"
+        return _("Status")
     found = getattr(form, name, None)
     return str(found.label.text) if found is not None else name.replace("_", " ").capitalize()
 

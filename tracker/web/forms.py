@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,19 +22,28 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 
 from tracker.domain.case_fields import CaseField, Kind, case_fields
 from tracker.domain.errors import ValidationError
-from tracker.domain.values import country_choices
 from tracker.domain.vocabulary import Category, Precision, ReleaseKind, Role, Status
+from tracker.labels import country_choices
 
-CATEGORY_CHOICES = [(c.value, c.label) for c in Category]
-STATUS_CHOICES = [(s.value, s.label) for s in Status]
-RELEASE_KIND_CHOICES = [("", "— not a release —"), *[(k.value, k.label) for k in ReleaseKind]]
-PRECISION_CHOICES = [
-    (Precision.DAY.value, "Exact day"),
-    (Precision.MONTH.value, "Month only"),
-    (Precision.YEAR.value, "Year only"),
+# Labels are lazy: each form shows them in the language of the request that renders it.
+CATEGORY_CHOICES = [(c.value, _l(c.label)) for c in Category]
+STATUS_CHOICES = [(s.value, _l(s.label)) for s in Status]
+RELEASE_KIND_CHOICES = [
+    ("", _l("— not a release —")),
+    *[(k.value, _l(k.label)) for k in ReleaseKind],
 ]
-CONSENT_CHOICES = [("", "—"), ("person", "The person"), ("family", "Family"), ("lawyer", "Lawyer")]
-ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
+PRECISION_CHOICES = [
+    (Precision.DAY.value, _l("Exact day")),
+    (Precision.MONTH.value, _l("Month only")),
+    (Precision.YEAR.value, _l("Year only")),
+]
+CONSENT_CHOICES = [
+    ("", "—"),
+    ("person", _l("The person")),
+    ("family", _l("Family")),
+    ("lawyer", _l("Lawyer")),
+]
+ROLE_CHOICES = [(r.value, _l(r.label)) for r in Role]
 
 
 def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -60,9 +70,9 @@ def submitted_version(form: FlaskForm) -> int:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
-    remember = BooleanField("Keep me signed in on this device")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
 
 
@@ -75,7 +85,7 @@ def _case_field(spec: CaseField) -> Any:
     checks: list[Any] = [DataRequired()] if spec.required else []
     if spec.max_length is not None:
         checks.append(Length(max=spec.max_length))
-    label = spec.label
+    label = _l(spec.label)
     if spec.kind is Kind.TEXT:
         return TextAreaField(label, validators=checks)
     if spec.kind in (Kind.REFERENCE, Kind.LINE):
@@ -119,9 +129,9 @@ class CaseFormBase(FlaskForm):
         for spec in self.declared:
             field = getattr(self, spec.name)
             if spec.kind is Kind.COUNTRY:
-                field.choices = options([("", "Choose a country"), *country_choices()])
+                field.choices = options([("", _l("Choose a country")), *country_choices()])
             elif spec.kind is Kind.USER:
-                field.choices = options([("", "Nobody"), *(caseworkers or [])])
+                field.choices = options([("", _l("Nobody")), *(caseworkers or [])])
             if obj is not None and isinstance(field, SelectField):
                 value = getattr(obj, spec.name)
                 field.data = "" if value is None else str(value)
@@ -148,44 +158,50 @@ CaseForm = case_form_class(case_fields())
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("New status", validators=[DataRequired()])
-    release_kind = SelectField("Release kind", choices=options(RELEASE_KIND_CHOICES), default="")
-    effective_on = DateField("Date it took effect", validators=[DataRequired()])
+    status = SelectField(_l("New status"), validators=[DataRequired()])
+    release_kind = SelectField(
+        _l("Release kind"), choices=options(RELEASE_KIND_CHOICES), default=""
+    )
+    effective_on = DateField(_l("Date it took effect"), validators=[DataRequired()])
     precision = SelectField(
-        "How much of the date is known", choices=options(PRECISION_CHOICES), default="day"
+        _l("How much of the date is known"), choices=options(PRECISION_CHOICES), default="day"
     )
     is_correction = BooleanField(
-        "This corrects the history (the date may precede the latest change)"
+        _l("This corrects the history (the date may precede the latest change)")
     )
-    note = TextAreaField("Internal note")
-    public_note = TextAreaField("Public note (shown to supporters)")
-    source_url = URLField("Source (web address)", validators=[Optional(), URL(), Length(max=2000)])
+    note = TextAreaField(_l("Internal note"))
+    public_note = TextAreaField(_l("Public note (shown to supporters)"))
+    source_url = URLField(
+        _l("Source (web address)"), validators=[Optional(), URL(), Length(max=2000)]
+    )
 
 
 class UserCreateForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    name = StringField("Name", validators=[Length(max=200)])
-    role = SelectField("Role", choices=options(ROLE_CHOICES), default=Role.VIEWER.value)
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    role = SelectField(_l("Role"), choices=options(ROLE_CHOICES), default=Role.VIEWER.value)
     password = PasswordField(
-        "Initial password", validators=[DataRequired(), Length(min=12, max=128)]
+        _l("Initial password"), validators=[DataRequired(), Length(min=12, max=128)]
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=options(ROLE_CHOICES))
+    role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
 
 
 class PasswordResetForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=12, max=128)])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=12, max=128)]
+    )
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
 
 
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter: changes nothing
 
-    user = SelectField("User")
-    case = StringField("Case (id or reference)", validators=[Length(max=64)])
+    user = SelectField(_l("User"))
+    case = StringField(_l("Case (id or reference)"), validators=[Length(max=64)])

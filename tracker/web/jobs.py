@@ -18,6 +18,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound, ValidationError
@@ -47,13 +48,13 @@ def _started(job: Job, new: bool) -> Response:
             except Exception:  # the row is committed: the worker's housekeeping re-sends it
                 log.warning("job %d: the queue is not reachable", job_id, exc_info=True)
                 flash(
-                    "The queue cannot be reached just now; the job starts when it is back.",
+                    _("The queue cannot be reached just now; the job starts when it is back."),
                     "error",
                 )
 
         unit_of_work.after_commit(send)
     else:
-        flash("The same job was already under way: here it is.", "info")
+        flash(_("The same job was already under way: here it is."), "info")
     return redirect(url_for("jobs.job", job_id=job.id), code=303)
 
 

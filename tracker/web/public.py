@@ -41,7 +41,11 @@ from tracker.services.letters.render import (
 from tracker.services.publishing import good_news as good_news_service
 from tracker.services.publishing import queries as public_service
 from tracker.services.publishing.campaigns import public_campaign
-from tracker.services.publishing.letter_page import language_label, letter_preview
+from tracker.services.publishing.letter_page import (
+    language_label,
+    letter_preview,
+    posting_rules,
+)
 from tracker.services.publishing.letter_state import appeal_state
 from tracker.services.publishing.objects import AppealCard
 
@@ -166,7 +170,8 @@ def letter(slug: str, appeal_id: int) -> ResponseReturnValue:
         today=today,
         is_open=is_open,
         papers=PAPERS,
-        text=letter_preview(card, today),
+        text=letter_preview(card, today, _organisation()),
+        rules=posting_rules(card),
         language_label=language_label(card.appeal.language, current_language()),
         posted_token=token,
     )

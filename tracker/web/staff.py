@@ -6,11 +6,13 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker.domain.transitions import allowed_next
 from tracker.domain.vocabulary import Category, Status
 from tracker.extensions import db
+from tracker.labels import status_label
 from tracker.models import Case
 from tracker.services.accounts.queries import assignable_staff
 from tracker.services.cases import editing as case_service
@@ -85,7 +87,7 @@ def new_case() -> Page:
         form, lambda: case_service.create_case(db.session, current_actor(), form.case_fields())
     )
     if case is not None:
-        flash(f"Case {case.reference} created.", "success")
+        flash(_("Case %(reference)s created.", reference=case.reference), "success")
         return redirect(url_for("staff.case", case_id=case.id))
     return render_template("staff/case_form.html", form=form, case=None), editing.form_status()
 
@@ -168,6 +170,6 @@ def change_status(case_id: int) -> Page:
         ),
     )
     if changed is not None:
-        flash(f"Status recorded: {Status(record.status).label}.", "success")
+        flash(_("Status recorded: %(status)s.", status=status_label(record.status)), "success")
         return redirect(url_for("staff.case", case_id=record.id))
     return render_template("staff/status_form.html", form=form, case=record), editing.form_status()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, and_, column, func, select, text
 from sqlalchemy.orm import Session
 
+from tracker.domain.messages import N_
 from tracker.domain.text import without_controls
 from tracker.models import Case
 from tracker.services.pagination import MAX_PAGE, Page, paginate
@@ -23,12 +24,15 @@ PG_TSVECTOR = (
 )
 
 SORTS: dict[str, tuple[str, Any]] = {
-    "-updated": ("Recently changed", lambda: (Case.updated_at.desc(), Case.id.desc())),
-    "updated": ("Longest unchanged", lambda: (Case.updated_at.asc(), Case.id.asc())),
-    "name": ("Name", lambda: (Case.full_name.asc(), Case.id.asc())),
-    "reference": ("Reference", lambda: (Case.reference.asc(),)),
-    "-status_since": ("Latest status change", lambda: (Case.status_since.desc(), Case.id.desc())),
-    "-created": ("Newest first", lambda: (Case.created_at.desc(), Case.id.desc())),
+    "-updated": (N_("Recently changed"), lambda: (Case.updated_at.desc(), Case.id.desc())),
+    "updated": (N_("Longest unchanged"), lambda: (Case.updated_at.asc(), Case.id.asc())),
+    "name": (N_("Name"), lambda: (Case.full_name.asc(), Case.id.asc())),
+    "reference": (N_("Reference"), lambda: (Case.reference.asc(),)),
+    "-status_since": (
+        N_("Latest status change"),
+        lambda: (Case.status_since.desc(), Case.id.desc()),
+    ),
+    "-created": (N_("Newest first"), lambda: (Case.created_at.desc(), Case.id.desc())),
 }
 DEFAULT_SORT = "-updated"
 PER_PAGE = 25

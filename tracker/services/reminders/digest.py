@@ -48,6 +48,7 @@ class Digest:
     email: str
     name: str
     sections: tuple[DigestSection, ...] = field(default=())
+    language: str = ""  # the user's language for mail; empty: the site's default
 
     @property
     def count(self) -> int:
@@ -165,6 +166,7 @@ def build_digests(session: Session, today: dt.date) -> list[Digest]:
                 for s in SOURCES
                 if s.code in found[user.id]
             ),
+            user.language,
         )
         for user in users
     ]
