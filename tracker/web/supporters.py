@@ -10,7 +10,8 @@ import random
 import time
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from babel.dates import format_skeleton
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +19,10 @@ from flask_babel import lazy_gettext as _l
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
+from tracker.i18n import current_language
 from tracker.services.letters import counters, posted
+from tracker.services.publishing import queries as public_service
+from tracker.services.publishing.birthdays import coming_birthdays
 from tracker.services.publishing.changes import Stamp
 from tracker.services.publishing.letter_state import appeal_state
 from tracker.services.publishing.write import WriteChoice, WriteMemo
@@ -152,3 +156,32 @@ def write() -> ResponseReturnValue:
     return Response(
         status=302, headers={"Location": url_for("public.home"), "Cache-Control": "no-store"}
     )
+
+
+def _day_month(month: int, day: int) -> str:
+    """A birthday as the reader's language writes a day and month ("10 December", "10 décembre")."""
+    # A leap year, so 29 February can be written; the year itself is never shown.
+    return format_skeleton("MMMMd", dt.date(2000, month, day), locale=current_language())
+
+
+@bp.get("/birthdays")
+def birthdays() -> ResponseReturnValue:
+    coming = coming_birthdays(db.session, _today())
+    page = render_template("public/birthdays.html", birthdays=coming, day_month=_day_month)
+    response = Response(page)
+    response.cache_control.no_cache = True  # consent can be withdrawn at any moment
+    return response
+
+
+@bp.get("/cases/<slug>/feed.atom")
+def case_feed(slug: str) -> ResponseReturnValue:
+    try:
+        person = public_service.public_case(db.session, slug)
+    except NotFound:
+        abort(404)
+    changes = list(reversed(person.history))
+    updated = max((c.recorded_at for c in changes), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    body = render_template("public/case_feed.xml", case=person, changes=changes, updated=updated)
+    response = Response(body, mimetype="application/atom+xml")
+    response.cache_control.no_cache = True
+    return response
