@@ -94,6 +94,11 @@ def test_with_consent_the_letter_goes_to_the_facility_in_both_scripts_with_its_r
     card = AppealCard(*public_appeal(db, case.slug, appeal.id))
     rules = public_letter_rules(card)
     assert rules is not None and rules.languages == ("fa",)
+    # The letter page shows where it goes and what the prison lets through.
+    page = client.get(f"/cases/{case.slug}/letters/{appeal.id}").get_data(as_text=True)
+    assert "Zanjan-Tehran Road" in page and "زندان مرکزی زنجان" in page
+    assert "Before you post: what" in page and "Political slogans" in page
+    assert "post it to the address printed on the letter" in page
 
 
 def test_a_facility_that_refuses_letters_sends_them_to_the_forwarding_address(
@@ -103,6 +108,9 @@ def test_a_facility_that_refuses_letters_sends_them_to_the_forwarding_address(
     text = letter_pdf(client, case, appeal)
     assert "PO Box 1234" in text and "Letters desk" in text
     assert "Zanjan" not in text and "Before you post" not in text
+    page = client.get(f"/cases/{case.slug}/letters/{appeal.id}").get_data(as_text=True)
+    assert "PO Box 1234" in page and "Zanjan" not in page
+    assert "Before you post: what" not in page
 
 
 def test_a_move_readdresses_the_cached_letter(
