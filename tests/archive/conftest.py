@@ -28,6 +28,7 @@ from tests.conftest import (
 from tracker.cli import cli
 from tracker.extensions import db as _db
 from tracker.models import Appeal, Base, Case, StatusChange
+from tracker.models.letters import PostedToken
 from tracker.services.accounts import two_factor
 from tracker.services.accounts.users import create_token, create_user, sign_in
 from tracker.services.demo import load_demo
@@ -117,6 +118,8 @@ def fill(instance: Instance) -> None:
         appeal = session.scalars(select(Appeal).order_by(Appeal.id)).first()
         assert appeal is not None
         counters.add_counts(session, appeal.id, dt.date(2020, 11, 3), downloads=7, sent=2)
+        # A table whose key is not a number (PostgreSQL has no sequence to move on for it).
+        session.add(PostedToken(id="t" * 32, appeal_id=appeal.id, used_on=dt.date(2020, 11, 3)))
         case = session.scalars(select(Case).order_by(Case.id)).first()
         assert case is not None
         case.assigned_to = worker

@@ -11,6 +11,7 @@ from tracker.services.cases.editing import change_status, create_case
 from tracker.services.letters.editing import create_addressee, create_appeal
 
 SENTINEL = "ZQXSECRET"
+RECENTLY = dt.date.today() - dt.timedelta(days=30)
 
 
 def sentinels(tag: str) -> dict[str, Any]:
@@ -41,6 +42,9 @@ def make_case(
         "is_public": public,
         "consent_publicity": consent,
         "consent_photo": photo,
+        # Consents as caseworkers record them: by whom and when (recently: no review is due).
+        **({"consent_publicity_by": "person", "consent_publicity_on": RECENTLY} if consent else {}),
+        **({"consent_photo_by": "person", "consent_photo_on": RECENTLY} if photo else {}),
         **sentinels(reference),
         **fields,
     }

@@ -167,3 +167,34 @@ def test_a_typed_closing_is_refused_because_the_letter_adds_it(
         create_appeal(db, caseworker, case, {"subject": "S", "body": body})
     assert "prints its closing and signature itself" in err.value.field_errors["body"]
     assert _count(db) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "Viêt Nam · 7 ans · 2 677 · janvier 2017"),
+        ("zh-Hans", "越南 · 7年 · 2,677 · 2017年1月"),
+        ("fa", "ویتنام · ۷ سال · ۲٬۶۷۷ · ژانویه ۲۰۱۷"),
+    ],
+)
+def test_placeholders_are_filled_in_the_letters_language(
+    db: Any, caseworker: User, language: str, expected: str
+) -> None:
+    addressee = make_addressee(db, caseworker, salutation="")
+    case = make_case(db, caseworker, f"FILL-{language}", "Person Fill")
+    body = (
+        "{{ case.country }} · {{ case.time_detained }} · {{ case.days_detained }} · "
+        "{{ case.detained_since }}"
+    )
+    appeal = make_appeal(db, caseworker, case, addressee, language=language, body=body, asks=[])
+    # Arrested in January 2017 (known to the month); 2,677 days on 2024-05-01.
+    text = pdf_text(
+        render_letter(
+            _card(db, case, appeal), paper="a4", today=dt.date(2024, 5, 1), organisation="Org"
+        )
+    )
+    if language == "fa":  # pypdf reads right-to-left lines in visual order: compare letters
+        lines = {"".join(sorted(line.replace(" ", ""))) for line in text.splitlines()}
+        assert "".join(sorted(expected.replace(" ", ""))) in lines, text
+    else:
+        assert expected in " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split()), text

@@ -20,7 +20,9 @@ SECTION_TITLES = {
     "appeal_deadline": N_("Appeal deadlines in the next 7 days"),
     "held_no_change": N_("Held, with no change in 90 days"),
     "hearing": N_("Hearings in the next 14 days"),
-    "consent": N_("Consent to re-confirm"),
+    "consent": N_("Consent to re-confirm (once a year)"),
+    "arrest_not_recorded": N_("Arrest date after the latest status: record the arrest"),
+    "address_unverified": N_("Held where the address is not verified"),
 }
 
 

@@ -42,7 +42,8 @@ def _staff_choices() -> list[tuple[str, str]]:
 def dashboard() -> Page:
     return render_template(
         "staff/dashboard.html",
-        board=build_dashboard(db.session),
+        board=build_dashboard(db.session, today=dt.date.today()),
+        today=dt.date.today(),
         custody=custody_attention(db.session, dt.date.today()),
         expired=expired_for(db.session, current_actor()),
     )

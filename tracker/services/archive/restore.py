@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Integer, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -250,6 +250,8 @@ def _reset_sequences(connection: Connection, tables: list[ArchivedTable]) -> Non
         if len(archived.primary_key) != 1:
             continue
         column = archived.primary_key[0]
+        if not isinstance(archived.table.c[column].type, Integer):
+            continue  # a key that is not a number (a token's random id) has no sequence
         largest = select(func.max(archived.table.c[column])).scalar_subquery()
         connection.execute(
             select(

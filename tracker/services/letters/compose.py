@@ -31,7 +31,7 @@ from tracker.paths import STATIC_DIR, TEMPLATES_DIR
 from tracker.services.custody.addressing import letter_parts
 from tracker.services.letters.language import LanguageError, LetterLanguage, letter_language
 from tracker.services.letters.localise import localised_addressee, localised_case, page_style
-from tracker.services.letters.words import words_for
+from tracker.services.letters.words import WORDS_DIR, words_for
 from tracker.services.publishing.objects import AppealCard, PublicCase
 from tracker.services.templating import render_document
 
@@ -84,12 +84,14 @@ class Supporter:
 
 @lru_cache(maxsize=1)
 def template_version() -> str:
-    """A hash of the letter templates, stylesheets, logo and renderer: part of every cache key."""
+    """A hash of the letter templates, stylesheets, logo, words and renderer: in every cache key."""
     digest = hashlib.sha256(weasyprint.__version__.encode())
     files = (
         sorted((TEMPLATES_DIR / "letters").glob("*.html"))
         + sorted((STATIC_DIR / "css").glob("letter*.css"))
         + [STATIC_DIR / "img" / "logo.svg"]
+        # The letter's words: a corrected translation renews every cached letter.
+        + sorted(WORDS_DIR.glob("*/LC_MESSAGES/letters.mo"))
     )
     for path in files:
         digest.update(path.name.encode())

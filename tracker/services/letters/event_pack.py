@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.domain.scripts import native_lang
 from tracker.models import Campaign, Case
 from tracker.pdf import RenderRefused, render_pdf
-from tracker.services.letters.compose import LetterError, language_parts, stylesheets
+from tracker.services.letters.compose import LetterError, stylesheets
 from tracker.services.letters.pack import render_pack
 from tracker.services.publishing.objects import AppealCard
 from tracker.services.publishing.queries import PUBLISHABLE
@@ -179,7 +180,8 @@ def render_event_pack(
         "today": today,
         "organisation": organisation,
         "title": f"{campaign.name}: event pack",
-        "native_lang": {c.case.id: language_parts(c.appeal.language)[0] for c in cards},
+        # A name in its own script takes the font of its language (the report's rule).
+        "native_lang": {c.case.id: native_lang(c.case.name_native, c.case.country) for c in cards},
     }
     pages = 4 + 2 * len(cards)
     front = _document("letters/event_front.html", paper, files, pages, **context)

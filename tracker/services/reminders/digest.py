@@ -1,7 +1,8 @@
 """Each caseworker's digest: one section per reason a case needs action.
 
-A reason is a `Source`: a code and a query returning (user id, item) pairs; the mail templates
-print a section per code.
+The reasons are services/attention's (the dashboard's too); each `Source` gives a reason's
+items on the cases assigned to someone as (user id, item) pairs, and the mail templates print a
+section per code.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.domain.vocabulary import HELD_STATUSES, AppealStatus, Role
-from tracker.models import Appeal, Case, Hearing, User
-
-DEADLINE_DAYS = 7
-HEARING_DAYS = 14
-HELD_QUIET_DAYS = 90
+from tracker.domain.attention import Reason
+from tracker.domain.vocabulary import Role
+from tracker.models import User
+from tracker.services.attention.reasons import REASONS, AttentionItem, Find
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,79 +63,36 @@ class Source:
     find: Callable[[Session, dt.date], Iterable[tuple[int, DigestItem]]]
 
 
-def appeal_deadlines(session: Session, today: dt.date) -> Iterable[tuple[int, DigestItem]]:
-    """Active or draft appeals whose deadline falls within the next DEADLINE_DAYS days."""
-    rows = session.execute(
-        select(
-            Case.assigned_to_id,
-            Case.id,
-            Case.reference,
-            Case.full_name,
-            Appeal.deadline,
-            Appeal.subject,
-        )
-        .join(Appeal, Appeal.case_id == Case.id)
-        .where(
-            Case.assigned_to_id.is_not(None),
-            Appeal.status.in_([AppealStatus.ACTIVE.value, AppealStatus.DRAFT.value]),
-            Appeal.deadline >= today,
-            Appeal.deadline <= today + dt.timedelta(days=DEADLINE_DAYS),
-        )
-        .order_by(Appeal.deadline, Case.reference)
-    ).all()
-    for r in rows:
-        yield r.assigned_to_id, DigestItem(r.id, r.reference, r.full_name, r.deadline, r.subject)
+def _detail(item: AttentionItem) -> str:
+    """The words beside an item in the mail (plain English, as the mail's titles)."""
+    if item.reason is Reason.HEARING:
+        kind = item.kind.replace("_", " ")
+        return kind + (f", {item.detail}" if item.detail else "")
+    if item.reason is Reason.CONSENT:
+        which = item.kind.replace("_", " ")
+        when = "re-confirm by the date" if item.on else "no date recorded"
+        return f"{which} consent{f' (given by {item.detail})' if item.detail else ''}: {when}"
+    if item.reason is Reason.ADDRESS_UNVERIFIED:
+        return f"{item.detail}: address " + ("last verified then" if item.on else "never verified")
+    return item.detail
 
 
-def held_without_change(session: Session, today: dt.date) -> Iterable[tuple[int, DigestItem]]:
-    """People still held whose case has not changed in HELD_QUIET_DAYS days."""
-    cutoff = dt.datetime.combine(
-        today - dt.timedelta(days=HELD_QUIET_DAYS), dt.time(), tzinfo=dt.UTC
-    )
-    rows = session.execute(
-        select(Case.assigned_to_id, Case.id, Case.reference, Case.full_name, Case.updated_at)
-        .where(
-            Case.assigned_to_id.is_not(None),
-            Case.status.in_([s.value for s in HELD_STATUSES]),
-            Case.updated_at < cutoff,
-        )
-        .order_by(Case.updated_at, Case.reference)
-    ).all()
-    for r in rows:
-        yield r.assigned_to_id, DigestItem(r.id, r.reference, r.full_name, r.updated_at.date())
+def _assigned(find: Find) -> Callable[[Session, dt.date], Iterable[tuple[int, DigestItem]]]:
+    """A reason of services/attention, as (caseworker, item) pairs of the cases assigned."""
+
+    def pairs(session: Session, today: dt.date) -> Iterable[tuple[int, DigestItem]]:
+        for item in find(session, today):
+            if item.assigned_to_id is not None:
+                yield (
+                    item.assigned_to_id,
+                    DigestItem(item.case_id, item.reference, item.name, item.on, _detail(item)),
+                )
+
+    return pairs
 
 
-def hearings_soon(session: Session, today: dt.date) -> Iterable[tuple[int, DigestItem]]:
-    """Days in court within the next HEARING_DAYS days, for people still held."""
-    rows = session.execute(
-        select(
-            Case.assigned_to_id,
-            Case.id,
-            Case.reference,
-            Case.full_name,
-            Hearing.on,
-            Hearing.kind,
-            Hearing.court,
-        )
-        .join(Hearing, Hearing.case_id == Case.id)
-        .where(
-            Case.assigned_to_id.is_not(None),
-            Case.status.in_([s.value for s in HELD_STATUSES]),
-            Hearing.on >= today,
-            Hearing.on <= today + dt.timedelta(days=HEARING_DAYS),
-        )
-        .order_by(Hearing.on, Case.reference)
-    ).all()
-    for r in rows:
-        detail = r.kind.replace("_", " ") + (f", {r.court}" if r.court else "")
-        yield r.assigned_to_id, DigestItem(r.id, r.reference, r.full_name, r.on, detail)
-
-
-SOURCES: list[Source] = [
-    Source("appeal_deadline", appeal_deadlines),
-    Source("hearing", hearings_soon),
-    Source("held_no_change", held_without_change),
-]
+# One section per reason of services/attention, in its order.
+SOURCES: list[Source] = [Source(reason.value, _assigned(find)) for reason, find in REASONS]
 
 
 def build_digests(session: Session, today: dt.date) -> list[Digest]:
