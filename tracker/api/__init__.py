@@ -26,6 +26,7 @@ from tracker.api import (
     errors,
     facilities,
     jobs,
+    photos,
     reports,
 )
 from tracker.api.schemas.base import MAX_ID, ErrorSchema
@@ -42,6 +43,7 @@ RESOURCES: tuple[ApiBlueprint, ...] = (
     jobs.blp,
     facilities.blp,
     custody.blp,
+    photos.blp,
 )
 
 

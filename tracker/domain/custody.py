@@ -6,7 +6,7 @@ Pure values and arithmetic (no database): the services fill them, the pages say 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -157,36 +157,6 @@ def check_rules(value: Any, is_language: Any = None) -> tuple[LetterRules, dict[
 def needs_verification(verified_on: dt.date | None, today: dt.date) -> bool:
     """True when an address was never verified, or not for over 180 days."""
     return verified_on is None or today - verified_on > VERIFY_EVERY
-
-
-@dataclass(frozen=True, slots=True)
-class Stay:
-    """A person's time at one facility: from a placement to the next one (or open)."""
-
-    case_id: int
-    facility_id: int
-    start: dt.date
-    end: dt.date | None  # the day the next placement took effect (exclusive)
-
-    def covers(self, day: dt.date) -> bool:
-        """True when the person was at this facility on `day`."""
-        return self.start <= day and (self.end is None or day < self.end)
-
-
-def stays(placements: Iterable[tuple[int, int, dt.date, int]]) -> list[Stay]:
-    """Stays from placements (case_id, facility_id, effective_on, id), in any order."""
-    by_case: dict[int, list[tuple[dt.date, int, int]]] = {}
-    for case_id, facility_id, effective_on, ident in placements:
-        by_case.setdefault(case_id, []).append((effective_on, ident, facility_id))
-    out: list[Stay] = []
-    for case_id, moves in by_case.items():
-        moves.sort()
-        for index, (start, _ident, facility_id) in enumerate(moves):
-            end = moves[index + 1][0] if index + 1 < len(moves) else None
-            if end is not None and end <= start:
-                continue  # a same-day move: the later placement is where the person went
-            out.append(Stay(case_id, facility_id, start, end))
-    return out
 
 
 def facility_at(placements: Sequence[tuple[int, dt.date, int]], day: dt.date) -> int | None:

@@ -17,6 +17,7 @@ def register_web(app: Flask) -> None:
         account,
         admin,
         auth,
+        case_photos,  # noqa: F401  (routes of the staff blueprint)
         custody,
         deadlines,
         jobs,

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from tracker.domain.custody import FIGURES_DAYS, LetterFigures, LetterReportKind, stays
+from tracker.domain.custody import FIGURES_DAYS, LetterFigures, LetterReportKind
 from tracker.domain.vocabulary import AppealKind
 from tracker.models import Appeal, AppealCounter, LetterReport, Placement
 
@@ -55,36 +55,37 @@ def facility_figures(
 
 
 def _posted(session: Session, ids: list[int], start: dt.date, end: dt.date) -> dict[int, int]:
-    """Solidarity letters posted to people while they were at each facility."""
-    placed = select(Placement.case_id).where(Placement.facility_id.in_(ids)).distinct()
-    moves = session.execute(
+    """Solidarity letters posted to people while they were at each facility, in one query.
+
+    A stay runs from a placement to the next placement of the same person (LEAD over their
+    placements); an earlier placement of the same day ends where it starts, so the later one
+    of that day counts (as tracker.domain.custody.facility_at has it).
+    """
+    placed = select(Placement.case_id).where(Placement.facility_id.in_(ids))
+    stay = (
         select(
-            Placement.case_id, Placement.facility_id, Placement.effective_on, Placement.id
-        ).where(Placement.case_id.in_(placed))
-    ).all()
-    wanted = set(ids)
-    by_case: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
-    for stay in stays((m[0], m[1], m[2], m[3]) for m in moves):
-        if stay.facility_id in wanted:
-            by_case.setdefault(stay.case_id, []).append((stay.facility_id, stay.start, stay.end))
-    if not by_case:
-        return {}
-    sent = session.execute(
-        select(Appeal.case_id, AppealCounter.day, func.sum(AppealCounter.sent))
-        .join(Appeal, Appeal.id == AppealCounter.appeal_id)
+            Placement.case_id,
+            Placement.facility_id,
+            Placement.effective_on.label("first"),
+            func.lead(Placement.effective_on)
+            .over(partition_by=Placement.case_id, order_by=(Placement.effective_on, Placement.id))
+            .label("until"),
+        )
+        .where(Placement.case_id.in_(placed))
+        .subquery()
+    )
+    rows = session.execute(
+        select(stay.c.facility_id, func.sum(AppealCounter.sent))
+        .join(Appeal, Appeal.case_id == stay.c.case_id)
+        .join(AppealCounter, AppealCounter.appeal_id == Appeal.id)
         .where(
-            Appeal.case_id.in_(list(by_case)),
+            stay.c.facility_id.in_(ids),
             Appeal.kind == AppealKind.SOLIDARITY.value,
             AppealCounter.day >= start,
             AppealCounter.day <= end,
-            AppealCounter.sent > 0,
+            AppealCounter.day >= stay.c.first,
+            or_(stay.c.until.is_(None), AppealCounter.day < stay.c.until),
         )
-        .group_by(Appeal.case_id, AppealCounter.day)
+        .group_by(stay.c.facility_id)
     ).all()
-    out: dict[int, int] = {}
-    for case_id, day, count in sent:
-        for facility_id, first, until in by_case.get(case_id, []):
-            if first <= day and (until is None or day < until):
-                out[facility_id] = out.get(facility_id, 0) + int(count or 0)
-                break
-    return out
+    return {int(facility_id): int(total or 0) for facility_id, total in rows}

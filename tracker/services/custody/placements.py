@@ -216,18 +216,23 @@ class HeldHere:
 
 def people_placed_at(session: Session, facility_id: int) -> list[HeldHere]:
     """Cases whose newest placement is at this facility, by name (the staff facility page)."""
-    ranked = select(
-        Placement.case_id,
-        Placement.facility_id,
-        Placement.effective_on,
-        Placement.precision,
-        func.row_number()
-        .over(
-            partition_by=Placement.case_id,
-            order_by=(Placement.effective_on.desc(), Placement.id.desc()),
+    ever_here = select(Placement.case_id).where(Placement.facility_id == facility_id)
+    ranked = (
+        select(
+            Placement.case_id,
+            Placement.facility_id,
+            Placement.effective_on,
+            Placement.precision,
+            func.row_number()
+            .over(
+                partition_by=Placement.case_id,
+                order_by=(Placement.effective_on.desc(), Placement.id.desc()),
+            )
+            .label("rank"),
         )
-        .label("rank"),
-    ).subquery()
+        .where(Placement.case_id.in_(ever_here))
+        .subquery()
+    )
     rows = session.execute(
         select(Case.id, Case.full_name, Case.status, ranked.c.effective_on, ranked.c.precision)
         .join(ranked, ranked.c.case_id == Case.id)

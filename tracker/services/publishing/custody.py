@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import current_app, has_app_context
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.custody import LetterRules
@@ -19,19 +19,15 @@ from tracker.models import Case, Facility, Placement
 from tracker.services.publishing.objects import AppealCard, PublicCase, PublicFacility
 
 
-def current_placements() -> object:
-    """A subquery of each case's newest placement: (case_id, facility_id)."""
-    ranked = select(
-        Placement.case_id,
-        Placement.facility_id,
-        func.row_number()
-        .over(
-            partition_by=Placement.case_id,
-            order_by=(Placement.effective_on.desc(), Placement.id.desc()),
-        )
-        .label("rank"),
-    ).subquery()
-    return select(ranked.c.case_id, ranked.c.facility_id).where(ranked.c.rank == 1).subquery()
+def current_facility_id() -> ScalarSelect[int]:
+    """The facility of a case's newest placement, correlated to `Case` (by the case index)."""
+    return (
+        select(Placement.facility_id)
+        .where(Placement.case_id == Case.id)
+        .order_by(Placement.effective_on.desc(), Placement.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def mail_facilities(session: Session, case_ids: Iterable[int]) -> dict[int, PublicFacility]:
@@ -39,10 +35,9 @@ def mail_facilities(session: Session, case_ids: Iterable[int]) -> dict[int, Publ
     wanted = sorted(set(case_ids))
     if not wanted:
         return {}
-    current = current_placements()
     rows = session.execute(
         select(
-            current.c.case_id,  # type: ignore[attr-defined]
+            Case.id.label("case_id"),
             Facility.id,
             Facility.name,
             Facility.name_native,
@@ -52,8 +47,7 @@ def mail_facilities(session: Session, case_ids: Iterable[int]) -> dict[int, Publ
             Facility.letter_rules,
             Facility.version,
         )
-        .join(Case, Case.id == current.c.case_id)  # type: ignore[attr-defined]
-        .join(Facility, Facility.id == current.c.facility_id)  # type: ignore[attr-defined]
+        .join(Facility, Facility.id == current_facility_id())
         .where(
             Case.id.in_(wanted),
             Case.consent_detention_address.is_(True),
