@@ -47,9 +47,9 @@ PRIVATE_CASE_COLUMNS = (
     "lawyer_contact",
     "detention_address",
 )
-# Per planted case: the texts above, the date of birth's precision (encrypted even at its
-# default) and the private status note.
-STORED_PER_CASE = len(PRIVATE_CASE_COLUMNS) + 2
+# Per planted case: the texts above and the private status note (no date of birth: its
+# precision stays empty, stored as it is).
+STORED_PER_CASE = len(PRIVATE_CASE_COLUMNS) + 1
 
 
 @pytest.fixture

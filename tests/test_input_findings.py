@@ -469,5 +469,7 @@ def test_field_changes_are_audited_before_after_and_private_only_as_changed(
     }
     login_as(client, admin)
     page = client.get("/staff/audit?case=VN-1").get_data(as_text=True)
-    assert "Poet → Lawyer" in page and "health_notes</code>: changed (private)" in page
+    # The arrow is drawn for the eye (mirrored right to left) and read out as "to".
+    assert re.search(r"Poet <span[^>]*>→</span><span[^>]*>to</span> Lawyer", page), page
+    assert "health_notes</code>: changed (private)" in page
     assert "SENTINEL-HEALTH" not in page

@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
 
@@ -50,6 +51,12 @@ def consent_giver_label(giver: str | None) -> str:
     return words.get(giver or "", giver or "")
 
 
+def appeal_status_label(status: str | None) -> str:
+    """An appeal's status (draft, active, closed) in the reader's language."""
+    words = {"draft": gettext("draft"), "active": gettext("active"), "closed": gettext("closed")}
+    return words.get(status or "", status or "")
+
+
 def appeal_kind_label(kind: str | None) -> str:
     """The kind of an appeal (a letter or a message of solidarity) in the reader's language."""
     if not kind:
@@ -60,6 +67,11 @@ def appeal_kind_label(kind: str | None) -> str:
 def partial_date(value: dt.date | None, precision: str = "day") -> str:
     """A date at its precision as the reader's language writes it ("mai 2015", "8 octobre 2020")."""
     return format_partial_date(value, precision, locale=_language()) if value else ""
+
+
+def short_date(value: dt.date) -> str:
+    """Day and abbreviated month in the reader's language ("03 Dec", "03 déc.")."""
+    return str(format_date(value, "dd MMM", locale=_language()))
 
 
 def number(value: float) -> str:

@@ -76,3 +76,13 @@ def test_account_language_refuses_a_language_we_do_not_ship(
     assert "Choose a language we offer." in response.get_data(as_text=True)
     db.refresh(caseworker)
     assert caseworker.language == ""
+
+
+def test_cli_messages_speak_the_default_language(database_url: str, tmp_path: Any) -> None:
+    from tests.conftest import make_app
+    from tracker.commands.reminders import reminders
+
+    app = make_app(database_url, str(tmp_path), DEFAULT_LANGUAGE="fr")
+    result = app.test_cli_runner().invoke(reminders, ["send", "--dry-run", "--today", "1990-01-01"])
+    assert result.exit_code == 0, result.output
+    assert "Enverrait 0 récapitulatif(s)." in result.output

@@ -70,10 +70,12 @@ def test_a_download_is_written_within_the_flush_interval_without_another_downloa
     downloaded = time.monotonic()
     assert response.status_code == 200
     assert _downloads(fresh_database, appeal_id) == 0  # still in memory: not one write per PDF
+    # Within the interval, give or take the write itself and each poll's own connection: a
+    # loaded CI machine took 2.09 s for a 2 s interval. Without the timer it would never come.
+    limit = interval + 1.0
     while _downloads(fresh_database, appeal_id) == 0:
-        assert time.monotonic() - downloaded <= interval, "not written within the interval"
+        assert time.monotonic() - downloaded <= limit, "not written within the interval"
         time.sleep(0.05)
-    assert time.monotonic() - downloaded <= interval
     assert _downloads(fresh_database, appeal_id) == 1
     with app.app_context():
         _db.engine.dispose()

@@ -157,4 +157,13 @@ def test_dashboard_says_why_each_case_needs_attention(
     review = consent_review_on(TODAY - dt.timedelta(days=400))
     assert "Publicity consent was due to be re-confirmed on" in page
     assert f"{review.day} {review.strftime('%B %Y')}" in page
-    assert len(attention_by_case(db, TODAY)) == 1
+    cases, more = attention_by_case(db, TODAY)
+    assert len(cases) == 1 and not more
+
+
+def test_dashboard_lists_at_most_a_page_of_each_reason(db: Any, caseworker: User) -> None:
+    quiet(db, *[person(db, caseworker, f"A-Q{n}", "sentenced") for n in range(4)])
+    cases, more = attention_by_case(db, TODAY, limit=3)
+    assert len(cases) == 3 and more
+    cases, more = attention_by_case(db, TODAY, limit=4)
+    assert len(cases) == 4 and not more

@@ -7,6 +7,7 @@ import sys
 from typing import IO
 
 import click
+from flask_babel import gettext as _
 
 from tracker.commands.progress import PhaseBars
 from tracker.domain.errors import ImportFailed
@@ -47,17 +48,28 @@ def import_command(cases_file: str, events_file: str | None, dry_run: bool) -> N
         bars.close()
         for problem in failed.problems:
             click.echo(problem.message, err=True)
-        click.echo(f"{len(failed.problems)} problem(s); nothing was imported.", err=True)
+        click.echo(_("%(n)s problem(s); nothing was imported.", n=len(failed.problems)), err=True)
         sys.exit(1)
     bars.close()
     if dry_run:
         rollback()
-    verb = "Would create" if dry_run else "Created"
-    tail = " Dry run: nothing written." if dry_run else ""
-    click.echo(
-        f"{verb} {result.created}, updated {result.updated}, left {result.unchanged} unchanged "
-        f"({result.status_changes} status changes).{tail}"
-    )
+    counts = {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "changes": result.status_changes,
+    }
+    if dry_run:
+        summary = _(
+            "Would create %(created)s, updated %(updated)s, left %(unchanged)s unchanged "
+            "(%(changes)s status changes). Dry run: nothing written."
+        )
+    else:
+        summary = _(
+            "Created %(created)s, updated %(updated)s, left %(unchanged)s unchanged "
+            "(%(changes)s status changes)."
+        )
+    click.echo(summary % counts)
 
 
 @cases_group.command("export")
@@ -89,17 +101,26 @@ def export_command(fmt: str, output: str, include_private: bool) -> None:
                 db.session, fmt, out, events_out, include_private=include_private, progress=bars
             )
         bars.close()
-        click.echo(f"Exported {count} cases to {output} and their histories to {events_path}.")
+        click.echo(
+            _(
+                "Exported %(n)s cases to %(file)s and their histories to %(events)s.",
+                n=count,
+                file=output,
+                events=events_path,
+            )
+        )
     else:
         with _private_file(output, include_private) as out:
             count = export_cases(
                 db.session, fmt, out, include_private=include_private, progress=bars
             )
         bars.close()
-        click.echo(f"Exported {count} cases with their histories to {output}.")
+        click.echo(
+            _("Exported %(n)s cases with their histories to %(file)s.", n=count, file=output)
+        )
     record_export(db.session, None, fmt, count, include_private)
     if include_private:
-        click.echo("The file holds private values: keep it as safe as the data key.", err=True)
+        click.echo(_("The file holds private values: keep it as safe as the data key."), err=True)
 
 
 def _private_file(path: str, private: bool) -> IO[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask_babel import gettext as _
 
 from tracker import unit_of_work
 from tracker.crypto import DataKeyError, begin_rotation, finish_rotation, keyring, new_key
@@ -39,13 +40,19 @@ def keys_rotate() -> None:
         finish_rotation(old)
     except DataKeyError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Re-encrypted {changed} values under data key {new}.")
+    click.echo(_("Re-encrypted %(n)s values under data key %(key)s.", n=changed, key=new))
     if keyring.from_env:
         click.echo(
-            f"Now set TRACKER_DATA_KEY to the first key alone; {', '.join(old)} decrypt nothing."
+            _(
+                "Now set TRACKER_DATA_KEY to the first key alone; %(keys)s decrypt nothing.",
+                keys=", ".join(old),
+            )
         )
     else:
         click.echo(
-            f"instance/data_key now holds key {new}: back it up now; "
-            "database backups taken before today need the old key."
+            _(
+                "instance/data_key now holds key %(key)s: back it up now; "
+                "database backups taken before today need the old key.",
+                key=new,
+            )
         )

@@ -7,6 +7,7 @@ import smtplib
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 
 from tracker import unit_of_work
 from tracker.extensions import db
@@ -37,9 +38,14 @@ def send(dry_run: bool, today: dt.datetime | None) -> None:
         raise click.ClickException(str(exc)) from None
     except (OSError, smtplib.SMTPException) as exc:
         raise click.ClickException(
-            f"The mail server refused or could not be reached: {exc}"
+            _("The mail server refused or could not be reached: %(error)s", error=exc)
         ) from None
-    verb = "Would send" if dry_run else "Sent"
     for digest in digests:
-        click.echo(f"{verb} {digest.count} item(s) to {digest.email}")
-    click.echo(f"{verb} {len(digests)} digest(s).")
+        line = (
+            _("Would send %(n)s item(s) to %(email)s")
+            if dry_run
+            else _("Sent %(n)s item(s) to %(email)s")
+        )
+        click.echo(line % {"n": digest.count, "email": digest.email})
+    total = _("Would send %(n)s digest(s).") if dry_run else _("Sent %(n)s digest(s).")
+    click.echo(total % {"n": len(digests)})

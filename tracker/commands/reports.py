@@ -15,7 +15,7 @@ from tracker.services.reports.data import (
     render_report_csv,
     render_report_json,
 )
-from tracker.services.reports.document import render_report_html
+from tracker.services.reports.document import introduction, render_report_html
 from tracker.unit_of_work import command
 
 
@@ -55,13 +55,17 @@ def releases(year: int, fmt: str, output: str, public: bool) -> None:
             public,
             current_app.config["PDF_CACHE_DIR"],
             current_app.config["ORGANISATION_NAME"],
+            current_app.config,
         )
         data = cached.data
     else:
         report = build_release_report(db.session, year, public)
         if fmt == "html":
             organisation = current_app.config["ORGANISATION_NAME"]
-            text = render_report_html(report, organisation=organisation, inline_css=True)
+            opening = introduction(current_app.config, year, organisation)
+            text = render_report_html(
+                report, organisation=organisation, inline_css=True, opening=opening
+            )
         elif fmt == "csv":
             text = render_report_csv(report)
         else:

@@ -41,3 +41,13 @@ def consent_due(given_on: dt.date | None, today: dt.date) -> bool:
     """True when a recorded consent should be re-confirmed now: its review day is at most
     CONSENT_NOTICE away (or past), or its date was never recorded."""
     return given_on is None or consent_review_on(given_on) <= today + CONSENT_NOTICE
+
+
+def consent_given_before(today: dt.date) -> dt.date:
+    """The latest date a consent may have been given on to be due now (consent_due, for a
+    query): its review day, a year on, is at most CONSENT_NOTICE away."""
+    latest = today + CONSENT_NOTICE
+    try:
+        return latest.replace(year=latest.year - 1)
+    except ValueError:  # 29 February: a consent of 28 February 2024 is due on 28 February 2025
+        return latest.replace(year=latest.year - 1, day=28)

@@ -61,6 +61,7 @@ class StatusRow:
     release_kind: str | None = None
     public_note: str = ""
     change_id: int = 0
+    story: str = ""  # the case's public summary (a public field)
     sort_on: dt.date | None = None  # the order day (tracker.domain.dates); effective_on if None
 
 
@@ -93,6 +94,7 @@ class PersonEntry:
     rearrested_precision: str | None = None
     times_in_year: int = 1
     letters: Letters = field(default_factory=Letters)
+    story: str = ""  # the case's public summary, its first paragraph
 
     @property
     def days_detained_is_approximate(self) -> bool:
@@ -135,6 +137,8 @@ class ReleaseReport:
     held_at_year_end: int | None
     held_at_previous_year_end: int | None
     breakdowns: Breakdowns
+    # Held at any time in the year (CPJ's and PEN's second count), beside held on 31 December.
+    held_during_year: int | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -225,6 +229,7 @@ def _entry(
         rearrested_precision=again.precision if again else None,
         times_in_year=times,
         letters=letters,
+        story=row.story.strip().split("\n\n", 1)[0].strip(),
     )
 
 
@@ -261,6 +266,7 @@ def build_report(
     letters: Mapping[int, Letters] | None = None,
     held_at_year_end: int | None = None,
     held_at_previous_year_end: int | None = None,
+    held_during_year: int | None = None,
 ) -> ReleaseReport:
     """The report of `year` from the full histories of the cases with a change in Y or Y-1.
 
@@ -307,6 +313,7 @@ def build_report(
         counts=count_sections(histories, year),
         previous_year=count_sections(histories, year - 1),
         held_at_year_end=held_at_year_end,
+        held_during_year=held_during_year,
         held_at_previous_year_end=held_at_previous_year_end,
         breakdowns=breakdowns(released),
     )

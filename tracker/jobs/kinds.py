@@ -120,6 +120,7 @@ def release_report(ctx: JobContext) -> JobResult:
         public,
         str(ctx.config["PDF_CACHE_DIR"]),
         str(ctx.config["ORGANISATION_NAME"]),
+        ctx.config,
     )
     suffix = "" if public else "-staff"
     return JobResult(cached.data, f"releases-{year}{suffix}.pdf")

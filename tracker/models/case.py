@@ -53,7 +53,9 @@ class Case(Base):
     lawyer_contact: Mapped[str] = mapped_column(EncryptedText, default="")
     detention_address: Mapped[str] = mapped_column(EncryptedText, default="")
     birth_date: Mapped[dt.date | None] = mapped_column(EncryptedDate)
-    birth_date_precision: Mapped[str] = mapped_column(EncryptedText, default="day")
+    # Empty while no date of birth is known: an empty value is stored as it is (it tells
+    # nothing), so 100,000 cases without one cost no encryption (docs/performance.md).
+    birth_date_precision: Mapped[str] = mapped_column(EncryptedText, default="")
     # Day and month of the birthday may be shown to supporters (never the year).
     birthday_public: Mapped[bool] = mapped_column(default=False)
     # The detention address may go on solidarity mail only with this consent.

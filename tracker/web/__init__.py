@@ -49,6 +49,7 @@ def register_web(app: Flask) -> None:
     # Counts and dates as the reader's language writes them: "1,204", "1 204"; "mai 2015".
     app.jinja_env.filters["number"] = labels.number
     app.jinja_env.filters["partial_date"] = labels.partial_date
+    app.jinja_env.filters["short_date"] = labels.short_date
     app.jinja_env.filters["native_lang"] = native_lang  # a name's own script sets its font
     # Tokens to words in the reader's language (tracker/labels.py).
     app.jinja_env.filters["country_name"] = labels.country_name
@@ -58,6 +59,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = labels.role_label
     app.jinja_env.filters["appeal_kind_label"] = labels.appeal_kind_label
     app.jinja_env.filters["consent_giver_label"] = labels.consent_giver_label
+    app.jinja_env.filters["appeal_status_label"] = labels.appeal_status_label
     # A name or address typed in any script, inside a sentence of the page's language, keeps its
     # own direction: "نداء إلى <bdi>H.E. Le Thanh Long</bdi>" (escaped, then isolated).
     # A letter's language named in the reader's language ("Persian (فارسی)").

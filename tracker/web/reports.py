@@ -11,7 +11,7 @@ from tracker.extensions import db
 from tracker.services.reports import releases as reports
 from tracker.services.reports.cached_pdf import release_report_pdf
 from tracker.services.reports.data import build_release_report, render_report_csv
-from tracker.services.reports.document import TEMPLATE, report_context
+from tracker.services.reports.document import TEMPLATE, introduction, report_context
 from tracker.web.access import staff_required
 
 bp = Blueprint("reports", __name__)
@@ -50,7 +50,9 @@ def _page(year: int, public: bool) -> str:
     report = build_release_report(db.session, year, public)
     layout = PUBLIC_LAYOUT if public else STAFF_LAYOUT
     links = _links(year, "" if public else "staff_")
-    return render_template(TEMPLATE, **report_context(report, layout=layout, links=links))
+    opening = introduction(current_app.config, year, current_app.config["ORGANISATION_NAME"])
+    context = report_context(report, layout=layout, links=links, opening=opening)
+    return render_template(TEMPLATE, **context)
 
 
 def _pdf(year: int, public: bool) -> Response:
@@ -61,6 +63,7 @@ def _pdf(year: int, public: bool) -> Response:
         public,
         current_app.config["PDF_CACHE_DIR"],
         current_app.config["ORGANISATION_NAME"],
+        current_app.config,
     )
     suffix = "" if public else "-staff"
     # Bytes, not the path: no file handle is left to the WSGI server to close.

@@ -20,9 +20,10 @@ from tracker.domain.attention import (
     HELD_QUIET,
     Reason,
     consent_due,
+    consent_given_before,
     consent_review_on,
 )
-from tracker.domain.custody import needs_verification
+from tracker.domain.custody import VERIFY_EVERY, needs_verification
 from tracker.domain.vocabulary import HELD_STATUSES, AppealStatus
 from tracker.models import Appeal, Case, Facility, Hearing, Placement
 
@@ -45,7 +46,7 @@ class AttentionItem:
     kind: str = ""  # which consent, which hearing kind
 
 
-Find = Callable[[Session, dt.date], Iterable[AttentionItem]]
+Find = Callable[[Session, dt.date, int | None], Iterable[AttentionItem]]
 CASE = (Case.id, Case.reference, Case.full_name, Case.status, Case.assigned_to_id)
 
 
@@ -54,7 +55,9 @@ def _item(reason: Reason, r: Any, **more: Any) -> AttentionItem:
     return AttentionItem(reason, r.id, r.reference, r.full_name, r.status, r.assigned_to_id, **more)
 
 
-def appeal_deadlines(session: Session, today: dt.date) -> Iterable[AttentionItem]:
+def appeal_deadlines(
+    session: Session, today: dt.date, limit: int | None = None
+) -> Iterable[AttentionItem]:
     """Active or draft appeals whose take-action-before date is within the next 7 days."""
     rows = session.execute(
         select(*CASE, Appeal.deadline, Appeal.subject)
@@ -65,12 +68,15 @@ def appeal_deadlines(session: Session, today: dt.date) -> Iterable[AttentionItem
             Appeal.deadline <= today + DEADLINE_WITHIN,
         )
         .order_by(Appeal.deadline, Case.reference)
+        .limit(limit)
     )
     for r in rows:
         yield _item(Reason.APPEAL_DEADLINE, r, on=r.deadline, detail=r.subject)
 
 
-def hearings_soon(session: Session, today: dt.date) -> Iterable[AttentionItem]:
+def hearings_soon(
+    session: Session, today: dt.date, limit: int | None = None
+) -> Iterable[AttentionItem]:
     """Days in court within the next 14 days, for people still held."""
     rows = session.execute(
         select(*CASE, Hearing.on, Hearing.kind, Hearing.court)
@@ -81,12 +87,15 @@ def hearings_soon(session: Session, today: dt.date) -> Iterable[AttentionItem]:
             Hearing.on <= today + HEARING_WITHIN,
         )
         .order_by(Hearing.on, Case.reference)
+        .limit(limit)
     )
     for r in rows:
         yield _item(Reason.HEARING, r, on=r.on, detail=r.court, kind=r.kind)
 
 
-def held_without_change(session: Session, today: dt.date) -> Iterable[AttentionItem]:
+def held_without_change(
+    session: Session, today: dt.date, limit: int | None = None
+) -> Iterable[AttentionItem]:
     """People still held whose case has not changed (status or edit) in 90 days; a released,
     dead or closed case is never stale."""
     cutoff = dt.datetime.combine(today - HELD_QUIET, dt.time(), tzinfo=dt.UTC)
@@ -94,12 +103,15 @@ def held_without_change(session: Session, today: dt.date) -> Iterable[AttentionI
         select(*CASE, Case.updated_at)
         .where(Case.status.in_(HELD), Case.updated_at < cutoff)
         .order_by(Case.updated_at, Case.reference)
+        .limit(limit)
     )
     for r in rows:
         yield _item(Reason.HELD_NO_CHANGE, r, on=r.updated_at.date())
 
 
-def arrest_not_recorded(session: Session, today: dt.date) -> Iterable[AttentionItem]:
+def arrest_not_recorded(
+    session: Session, today: dt.date, limit: int | None = None
+) -> Iterable[AttentionItem]:
     """People held whose arrest date is later than their latest status: the arrest is
     missing from the history."""
     rows = session.execute(
@@ -110,6 +122,7 @@ def arrest_not_recorded(session: Session, today: dt.date) -> Iterable[AttentionI
             Case.status_since.is_(None) | (Case.status_since < Case.arrested_on),
         )
         .order_by(Case.reference)
+        .limit(limit)
     )
     for r in rows:
         yield _item(Reason.ARREST_NOT_RECORDED, r, on=r.arrested_on)
@@ -118,9 +131,12 @@ def arrest_not_recorded(session: Session, today: dt.date) -> Iterable[AttentionI
 CONSENTS = ("publicity", "photo", "detention_address")
 
 
-def consents_to_review(session: Session, today: dt.date) -> Iterable[AttentionItem]:
+def consents_to_review(
+    session: Session, today: dt.date, limit: int | None = None
+) -> Iterable[AttentionItem]:
     """Consents recorded on cases still held or shown to the public, due for their yearly
     re-confirmation (or recorded without a date); `on` is the review day, None if no date."""
+    given_before = consent_given_before(today)
     for kind in CONSENTS:
         given = getattr(Case, f"consent_{kind}")
         given_by, given_on = (
@@ -130,8 +146,13 @@ def consents_to_review(session: Session, today: dt.date) -> Iterable[AttentionIt
         in_use = Case.status.in_(HELD) | (Case.is_public & Case.consent_publicity)
         rows = session.execute(
             select(*CASE, given_by.label("by"), given_on.label("given_on"))
-            .where(given.is_(True), in_use)
+            .where(
+                given.is_(True),
+                in_use,
+                given_on.is_(None) | (given_on <= given_before),
+            )
             .order_by(given_on, Case.reference)
+            .limit(limit)
         )
         for r in rows:
             if consent_due(r.given_on, today):
@@ -139,7 +160,9 @@ def consents_to_review(session: Session, today: dt.date) -> Iterable[AttentionIt
                 yield _item(Reason.CONSENT, r, on=review, detail=r.by or "", kind=kind)
 
 
-def addresses_unverified(session: Session, today: dt.date) -> Iterable[AttentionItem]:
+def addresses_unverified(
+    session: Session, today: dt.date, limit: int | None = None
+) -> Iterable[AttentionItem]:
     """People held at a facility (their newest placement) whose address was never verified,
     or not for 180 days: letters may not reach them."""
     # The newest placement as the custody pages rank it (by date, then as recorded).
@@ -157,8 +180,14 @@ def addresses_unverified(session: Session, today: dt.date) -> Iterable[Attention
         select(*CASE, Facility.name.label("facility"), Facility.address_verified_on)
         .join(ranked, ranked.c.case_id == Case.id)
         .join(Facility, Facility.id == ranked.c.facility_id)
-        .where(ranked.c.rank == 1, Case.status.in_(HELD))
+        .where(
+            ranked.c.rank == 1,
+            Case.status.in_(HELD),
+            Facility.address_verified_on.is_(None)
+            | (Facility.address_verified_on < today - VERIFY_EVERY),
+        )
         .order_by(Facility.address_verified_on, Case.reference)
+        .limit(limit)
     )
     for r in rows:
         if needs_verification(r.address_verified_on, today):

@@ -22,8 +22,9 @@ class Dashboard:
     counts: dict[str, int]
     total: int
     attention: Sequence[CaseAttention]
-    attention_total: int
+    attention_total: int  # cases listed (up to `limit` items of each reason)
     latest: Sequence[tuple[AuditEvent, Case | None]]
+    attention_more: bool = False  # some reason has more items than were listed
 
 
 def build_dashboard(session: Session, limit: int = 10, today: dt.date | None = None) -> Dashboard:
@@ -32,7 +33,7 @@ def build_dashboard(session: Session, limit: int = 10, today: dt.date | None = N
     counts = {s.value: 0 for s in Status}
     for status, n in rows:
         counts[status] = n
-    attention = attention_by_case(session, today or utcnow().date())
+    attention, more = attention_by_case(session, today or utcnow().date(), limit=limit)
     events = session.scalars(
         select(AuditEvent)
         .where(AuditEvent.entity_type == "case")
@@ -42,4 +43,4 @@ def build_dashboard(session: Session, limit: int = 10, today: dt.date | None = N
     ids = {e.entity_id for e in events if e.entity_id is not None}
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))} if ids else {}
     latest = [(e, cases.get(e.entity_id or 0)) for e in events]
-    return Dashboard(counts, sum(counts.values()), attention[:limit], len(attention), latest)
+    return Dashboard(counts, sum(counts.values()), attention, len(attention), latest, more)

@@ -138,4 +138,6 @@ def normalise_partial_dates(values: dict[str, Any]) -> dict[str, Any]:
         value = values.get(date_name)
         if isinstance(value, dt.date):
             values[date_name] = PartialDate.of(value, values[spec.name]).value
+        elif spec.is_private and date_name in values:
+            values[spec.name] = ""  # no private date, so no precision to keep
     return values

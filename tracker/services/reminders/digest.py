@@ -81,7 +81,7 @@ def _assigned(find: Find) -> Callable[[Session, dt.date], Iterable[tuple[int, Di
     """A reason of services/attention, as (caseworker, item) pairs of the cases assigned."""
 
     def pairs(session: Session, today: dt.date) -> Iterable[tuple[int, DigestItem]]:
-        for item in find(session, today):
+        for item in find(session, today, None):
             if item.assigned_to_id is not None:
                 yield (
                     item.assigned_to_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.models import Appeal, AppealCounter, Case, StatusChange
 from tracker.services.pdf_cache import CachedFile, cache_key, get_or_render
 from tracker.services.reports.data import build_release_report
-from tracker.services.reports.document import design_version, render_report_pdf
+from tracker.services.reports.document import design_version, introduction, render_report_pdf
 from tracker.services.reports.releases import relevant_case_ids
 
 
@@ -45,27 +46,39 @@ def data_fingerprint(session: Session, year: int) -> tuple[Any, ...]:
     return (*changes, *named, *named_changes, *letters)
 
 
-def pdf_cache_key(session: Session, year: int, public: bool, organisation: str) -> str:
-    """The cache key of a year's PDF: year, view, data fingerprint and design version."""
+def pdf_cache_key(
+    session: Session, year: int, public: bool, organisation: str, opening: str = ""
+) -> str:
+    """The cache key of a year's PDF: year, view, opening, data fingerprint, design version."""
     return cache_key(
         "release-report",
         year,
         public,
         organisation,
+        opening,
         design_version(),
         data_fingerprint(session, year),
     )
 
 
 def release_report_pdf(
-    session: Session, year: int, public: bool, cache_dir: str | Path, organisation: str
+    session: Session,
+    year: int,
+    public: bool,
+    cache_dir: str | Path,
+    organisation: str,
+    config: Mapping[str, Any] | None = None,
 ) -> CachedFile:
-    """The cached PDF of a year's report, rendered when the data or design changed."""
-    key = pdf_cache_key(session, year, public, organisation)
+    """The cached PDF of a year's report, rendered when the data, design or opening changed;
+    the opening paragraph comes from the instance `config` (REPORT_INTRODUCTION)."""
+    opening = introduction(config or {}, year, organisation)
+    key = pdf_cache_key(session, year, public, organisation, opening)
     return get_or_render(
         cache_dir,
         key,
         lambda: render_report_pdf(
-            build_release_report(session, year, public), organisation=organisation
+            build_release_report(session, year, public),
+            organisation=organisation,
+            opening=opening,
         ),
     )

@@ -51,6 +51,7 @@ def _person(entry: PersonEntry, section: str) -> dict[str, Any]:
         "precision": entry.precision,
         "date_text": format_partial_date(entry.effective_on, entry.precision),
         "public_note": entry.public_note,
+        "story": entry.story,
         "times_in_year": entry.times_in_year,
         "letters_downloaded": entry.letters.downloaded,
         "letters_sent": entry.letters.sent,
@@ -108,6 +109,7 @@ def report_to_dict(report: ReleaseReport) -> dict[str, Any]:
                 "died_in_custody": len(report.died_in_custody),
             },
             "held_at_year_end": held,
+            "held_during_year": report.held_during_year,
             "letters_downloaded": sum(p["letters_downloaded"] for p in released),
             "letters_sent": sum(p["letters_sent"] for p in released),
             "previous_year": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -19,16 +20,38 @@ PRINT_CSS = "css/report-print.css"
 PDF_STYLESHEETS = (SCREEN_CSS, PRINT_CSS)
 
 
+# The opening paragraph when the instance config sets none (REPORT_INTRODUCTION).
+DEFAULT_INTRODUCTION = (
+    "Every year {organisation} looks back on the people it campaigned for. This report "
+    "names those who walked free in {year}, those who left prison but are not yet free, and "
+    "those who did not live to be released, and it counts what happened to everyone we "
+    "followed. Each of them was held for exercising their rights; each release is also the "
+    "work of the people who wrote to them and to the authorities."
+)
+
+
+def introduction(config: Mapping[str, Any], year: int, organisation: str) -> str:
+    """The report's opening paragraph: REPORT_INTRODUCTION from the instance config (it may
+    say {year} and {organisation}), else DEFAULT_INTRODUCTION."""
+    text = str(config.get("REPORT_INTRODUCTION") or DEFAULT_INTRODUCTION)
+    try:
+        return text.format(year=year, organisation=organisation)
+    except (KeyError, IndexError, ValueError):
+        return text  # braces of its own: shown as written
+
+
 def report_context(
     report: dict[str, Any],
     *,
     layout: str = DOCUMENT_LAYOUT,
     links: dict[str, str] | None = None,
     inline_css: bool = False,
+    opening: str = "",
 ) -> dict[str, Any]:
     """What TEMPLATE needs: inside a site layout (the web page renders it), or as a document."""
     css = (STATIC_DIR / SCREEN_CSS).read_text(encoding="utf-8") if inline_css else ""
     return {
+        "opening": opening,
         "report": report,
         "layout": layout,
         "document": layout == DOCUMENT_LAYOUT,
@@ -40,11 +63,11 @@ def report_context(
 
 
 def render_report_html(
-    report: dict[str, Any], *, organisation: str, inline_css: bool = False
+    report: dict[str, Any], *, organisation: str, inline_css: bool = False, opening: str = ""
 ) -> str:
     """The report as a standalone document (for the PDF, or an HTML file with its stylesheet
     inlined), through the same template as the web page."""
-    context = report_context(report, inline_css=inline_css)
+    context = report_context(report, inline_css=inline_css, opening=opening)
     return render_document(TEMPLATE, organisation_name=organisation, **context)
 
 
@@ -54,12 +77,13 @@ REPORT_MAX_PAGES = 2000
 REPORT_TIME_LIMIT = 600.0
 
 
-def render_report_pdf(report: dict[str, Any], *, organisation: str) -> bytes:
-    """The report as a PDF (cover, contents, page numbers), through the same template."""
+def render_report_pdf(report: dict[str, Any], *, organisation: str, opening: str = "") -> bytes:
+    """The report as a PDF (title page with the opening and the figures, the people, page
+    numbers), through the same template."""
     from tracker.pdf import render_pdf
 
     return render_pdf(
-        render_report_html(report, organisation=organisation),
+        render_report_html(report, organisation=organisation, opening=opening),
         stylesheets=PDF_STYLESHEETS,
         max_pages=REPORT_MAX_PAGES,
         seconds=REPORT_TIME_LIMIT,

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract, func, select, union
 from sqlalchemy.orm import Session
 
 from tracker.domain.report import (
@@ -55,6 +55,7 @@ def load_rows(session: Session, year: int) -> list[StatusRow]:
             StatusChange.release_kind,
             StatusChange.public_note,
             StatusChange.sort_on,
+            Case.summary,
         )
         .join(StatusChange, StatusChange.case_id == Case.id)
         .where(Case.id.in_(relevant))
@@ -75,6 +76,7 @@ def load_rows(session: Session, year: int) -> list[StatusRow]:
             public_note=r[13] or "",
             change_id=r[8],
             sort_on=r[14],
+            story=r[15] or "",
         )
         for r in session.execute(query)
     ]
@@ -117,6 +119,35 @@ def held_at_end_of_year(session: Session, year: int) -> int:
     return int(session.scalar(query.where(ranked.c.to_status.in_(held))) or 0)
 
 
+def held_during(session: Session, year: int) -> int:
+    """How many cases were held at any time in `year`: held when it began, or entering a held
+    status during it (a person released in March counts, as in CPJ's and PEN's counts)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    held = [s.value for s in HELD_STATUSES]
+    ranked = (
+        select(
+            StatusChange.case_id,
+            StatusChange.to_status,
+            func.row_number()
+            .over(
+                partition_by=StatusChange.case_id,
+                order_by=(StatusChange.sort_on.desc(), StatusChange.id.desc()),
+            )
+            .label("n"),
+        )
+        .where(StatusChange.sort_on < start)
+        .subquery()
+    )
+    before = select(ranked.c.case_id).where(ranked.c.n == 1, ranked.c.to_status.in_(held))
+    during = select(StatusChange.case_id).where(
+        StatusChange.to_status.in_(held),
+        StatusChange.sort_on >= start,
+        StatusChange.sort_on <= end,
+    )
+    either = union(before, during).subquery()
+    return int(session.scalar(select(func.count()).select_from(either)) or 0)
+
+
 def release_report(session: Session, year: int, public: bool) -> ReleaseReport:
     """The report of `year` as a domain object."""
     rows = load_rows(session, year)
@@ -127,6 +158,7 @@ def release_report(session: Session, year: int, public: bool) -> ReleaseReport:
         letters=letters_by_case(session, (r.case_id for r in rows)),
         held_at_year_end=held_at_end_of_year(session, year),
         held_at_previous_year_end=held_at_end_of_year(session, year - 1),
+        held_during_year=held_during(session, year),
     )
 
 
