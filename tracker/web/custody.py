@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker.domain.custody import LetterRules, needs_verification
@@ -70,7 +71,7 @@ def new_facility() -> Page:
         lambda: facility_service.create_facility(db.session, current_actor(), form.values()),
     )
     if created is not None:
-        flash(f"Facility {created.name} added to the directory.", "success")
+        flash(_("Facility %(name)s added to the directory.", name=created.name), "success")
         return redirect(url_for("custody.facility", facility_id=created.id))
     return render_template(
         "custody/facility_form.html", form=form, facility=None
@@ -123,7 +124,7 @@ def new_placement(case_id: int) -> Page:
         ),
     )
     if saved:
-        flash("Placement recorded.", "success")
+        flash(_("Placement recorded."), "success")
         return redirect(url_for("staff.case", case_id=record.id) + "#custody-heading")
     return render_template(
         "custody/placement_form.html", form=form, case=record
@@ -148,7 +149,7 @@ def new_hearing(case_id: int) -> Page:
         ),
     )
     if saved:
-        flash("Hearing recorded.", "success")
+        flash(_("Hearing recorded."), "success")
         return redirect(url_for("staff.case", case_id=record.id) + "#custody-heading")
     return render_template(
         "custody/hearing_form.html", form=form, case=record
@@ -173,7 +174,7 @@ def new_letter_report(case_id: int) -> Page:
         ),
     )
     if saved:
-        flash("Letter report recorded.", "success")
+        flash(_("Letter report recorded."), "success")
         return redirect(url_for("staff.case", case_id=record.id) + "#letters-fate-heading")
     return render_template(
         "custody/letter_report_form.html", form=form, case=record

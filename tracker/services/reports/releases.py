@@ -119,9 +119,10 @@ def held_at_end_of_year(session: Session, year: int) -> int:
     return int(session.scalar(query.where(ranked.c.to_status.in_(held))) or 0)
 
 
-def held_during(session: Session, year: int) -> int:
-    """How many cases were held at any time in `year`: held when it began, or entering a held
-    status during it (a person released in March counts, as in CPJ's and PEN's counts)."""
+def held_during(session: Session, year: int) -> tuple[int, int]:
+    """(held on 31 December of the year before, held at any time in `year`): held when the
+    year began, or entering a held status during it (a person released in March counts, as in
+    CPJ's and PEN's counts). One ranking of the histories serves both counts."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     held = [s.value for s in HELD_STATUSES]
     ranked = (
@@ -144,21 +145,25 @@ def held_during(session: Session, year: int) -> int:
         StatusChange.sort_on >= start,
         StatusChange.sort_on <= end,
     )
-    either = union(before, during).subquery()
-    return int(session.scalar(select(func.count()).select_from(either)) or 0)
+    held_before = select(func.count()).select_from(before.subquery())
+    either = select(func.count()).select_from(union(before, during).subquery())
+    counts = session.execute(select(held_before.scalar_subquery(), either.scalar_subquery()))
+    first, second = counts.one()
+    return int(first or 0), int(second or 0)
 
 
 def release_report(session: Session, year: int, public: bool) -> ReleaseReport:
     """The report of `year` as a domain object."""
     rows = load_rows(session, year)
+    held_before, held_in_year = held_during(session, year)
     return build_report(
         rows,
         year,
         public=public,
         letters=letters_by_case(session, (r.case_id for r in rows)),
         held_at_year_end=held_at_end_of_year(session, year),
-        held_at_previous_year_end=held_at_end_of_year(session, year - 1),
-        held_during_year=held_during(session, year),
+        held_at_previous_year_end=held_before,
+        held_during_year=held_in_year,
     )
 
 

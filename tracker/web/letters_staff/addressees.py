@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from tracker.extensions import db
 from tracker.models import Addressee
@@ -32,7 +33,7 @@ def new_addressee() -> Page:
         form, lambda: letter_service.create_addressee(db.session, current_actor(), form.values())
     )
     if addressee is not None:
-        flash(f"Addressee {addressee.name} added to the directory.", "success")
+        flash(_("Addressee %(name)s added to the directory.", name=addressee.name), "success")
         return redirect(url_for("letters_staff.addressees"))
     return render_template(
         "letters_staff/addressee_form.html", form=form, addressee=None

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from tracker import unit_of_work
@@ -113,7 +114,7 @@ def new_appeal(case_id: int) -> Page:
         lambda: letter_service.create_appeal(db.session, current_actor(), case, form.values()),
     )
     if appeal is not None:
-        flash("Appeal created.", "success")
+        flash(_("Appeal created."), "success")
         return redirect(url_for("letters_staff.edit_appeal", appeal_id=appeal.id))
     return _form_page(form, case, None, preview=None, status=editing.form_status())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from tracker.extensions import db
 from tracker.models import Campaign
@@ -32,7 +33,7 @@ def new_campaign() -> Page:
         form, lambda: letter_service.create_campaign(db.session, current_actor(), form.values())
     )
     if campaign is not None:
-        flash(f"Campaign {campaign.name} created.", "success")
+        flash(_("Campaign %(name)s created.", name=campaign.name), "success")
         return redirect(url_for("letters_staff.campaign", campaign_id=campaign.id))
     return render_template(
         "letters_staff/campaign_form.html", form=form, campaign=None
