@@ -61,6 +61,22 @@ with app.app_context():
     print(len(counters))
 """
 
+LIST_READ = """
+import datetime as dt, statistics, time
+from tracker import create_app
+from tracker.extensions import db
+from tracker.services.publishing.write import write_choices
+app = create_app()
+with app.app_context():
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        found = write_choices(db.session, dt.date.today())
+        times.append((time.perf_counter() - started) * 1000)
+        db.session.rollback()
+    print(len(found), statistics.median(times))
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -106,6 +122,18 @@ def main(appeals: int, requests: int) -> None:
     print(
         f"seeded {appeals:,} active appeals and {int(rows):,} counter rows in "
         f"{time.perf_counter() - started:.1f} s"
+    )
+    listing = subprocess.run(
+        [sys.executable, "-c", LIST_READ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout.split()
+    print(
+        f"reading the list /write picks from ({int(listing[0]):,} letters, once per process "
+        f"per 5 min or publication): median {float(listing[1]):.1f} ms"
     )
     port = free_port()
     server = subprocess.Popen(

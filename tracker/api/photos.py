@@ -1,4 +1,4 @@
-"""A case's photo: upload (re-encoded without metadata) and removal."""
+"""A case's photo: upload (re-encoded without metadata), or removal with `null`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,16 @@ blp = Blueprint("photos", __name__, description="A case's photo, shown only with
 
 
 def _stored(case: Case) -> dict[str, Any]:
-    data = bytes(case.photo or b"")
+    if case.photo is None or not case.photo_type:
+        return {
+            "case_id": case.id,
+            "photo_type": None,
+            "width": None,
+            "height": None,
+            "bytes": None,
+            "public": False,
+        }
+    data = bytes(case.photo)
     width, height = Image.open(io.BytesIO(data)).size
     return {
         "case_id": case.id,
@@ -41,8 +50,11 @@ def _stored(case: Case) -> dict[str, Any]:
 @blp.alt_response(404, schema=ErrorSchema, description="No such case")
 @blp.alt_response(422, schema=ErrorSchema, description="Not an image, or too many pixels")
 def put_photo(fields: dict[str, Any], case_id: int) -> dict[str, Any]:
-    """Put a photo on a case, replacing any; 422 with a message for what is not an image."""
+    """Put a photo on a case, replacing any (`null` removes it); 422 for what is not an image."""
     case = record_or_404(Case, case_id, "case")
+    if fields["image"] is None:
+        remove_photo(db.session, api_user(), case)
+        return _stored(case)
     try:
         data = base64.b64decode(fields["image"], validate=True)
     except (binascii.Error, ValueError):
@@ -50,11 +62,3 @@ def put_photo(fields: dict[str, Any], case_id: int) -> dict[str, Any]:
         raise ValidationError(message, {"photo": message}) from None
     set_photo(db.session, api_user(), case, data)
     return _stored(case)
-
-
-@blp.route("/cases/<id:case_id>/photo", methods=["DELETE"])
-@blp.response(204)
-@blp.alt_response(404, schema=ErrorSchema, description="No such case")
-def delete_photo(case_id: int) -> None:
-    """Remove the case's photo (nothing happens when it has none)."""
-    remove_photo(db.session, api_user(), record_or_404(Case, case_id, "case"))

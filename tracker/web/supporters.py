@@ -63,7 +63,7 @@ def _on_register(state: Any) -> None:
     app = state.app
     # How long a process reuses the list of letters /write picks from (seconds); a publication
     # (the stamp of services.publishing.changes) or a new day reads it again at once.
-    app.config.setdefault("WRITE_CHOICES_TTL_SECONDS", 30.0)
+    app.config.setdefault("WRITE_CHOICES_TTL_SECONDS", 300.0)
     app.config.setdefault("POSTED_RATE_LIMIT", 30)
     app.extensions["write_memo"] = WriteMemo(Stamp(app.instance_path))
     app.extensions["write_rng"] = random.Random()  # noqa: S311 - a fair pick, not a secret

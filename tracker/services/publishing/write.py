@@ -2,9 +2,9 @@
 letters posted in the last 30 days.
 
 The open letters of publishable cases and their posts in 30 days are read in one grouped query
-and kept per process for a few seconds (`WriteMemo`), so a pick costs a binary search over
-cumulative weights, not a query over every appeal: at 10,000 active appeals a pick is well
-under a millisecond (benchmarks/public_site.py).
+and kept per process for a few minutes or until a publication (`WriteMemo`), so a pick costs a
+binary search over cumulative weights, not a query over every appeal: at 10,000 active appeals
+a pick is well under a millisecond (benchmarks/public_site.py).
 """
 
 from __future__ import annotations
