@@ -23,6 +23,8 @@ ADMIN = (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)
 # A job is seen by who started it and by admins; to anyone else it does not exist.
 NOT_YOURS = (SIGN_IN, 404, 404, OK)
 NO_RESULT = (SIGN_IN, 404, 404, 404)
+# The staff copy of a case's photo, for a case without one: staff learn there is none.
+NO_PHOTO = (SIGN_IN, 404, 404, 404)
 ROUTE_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff": READ,
     "/staff/cases": READ,
@@ -62,6 +64,7 @@ ROUTE_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/cases/{case}/placements/new": EDIT,
     "/staff/cases/{case}/hearings/new": EDIT,
     "/staff/cases/{case}/letter-reports/new": EDIT,
+    "/staff/cases/{case}/photo": NO_PHOTO,
 }
 # Every state-changing staff route, with the role it needs.
 POST_TABLE: dict[str, tuple[Any, ...]] = {
@@ -93,6 +96,7 @@ POST_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/cases/{case}/placements/new": EDIT,
     "/staff/cases/{case}/hearings/new": EDIT,
     "/staff/cases/{case}/letter-reports/new": EDIT,
+    "/staff/cases/{case}/photo": EDIT,
 }
 ROLES = ("anonymous", "viewer", "caseworker", "admin")
 
