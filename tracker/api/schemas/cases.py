@@ -70,6 +70,13 @@ def _case_input_field(spec: CaseField, *, create: bool) -> fields.Field[Any]:
     return fields.Integer(required=required, allow_none=True, metadata=metadata)
 
 
+class _Precision(fields.String):
+    """How much of a date is known; stored empty when no date is, which reads as null."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return super()._serialize(value or None, attr, obj, **kwargs)
+
+
 def _case_output_field(spec: CaseField) -> fields.Field[Any]:
     """The marshmallow field that shows one declared case field in a case."""
     kind = spec.kind
@@ -80,7 +87,12 @@ def _case_output_field(spec: CaseField) -> fields.Field[Any]:
     if kind is Kind.USER:
         return fields.Integer(required=True, allow_none=True)
     if kind is Kind.PRECISION:
-        return fields.String(required=True, validate=validate.OneOf(spec.choices))
+        return _Precision(
+            required=True,
+            allow_none=True,
+            validate=validate.OneOf(spec.choices),
+            metadata={"description": "null while the date is unknown"},
+        )
     if kind is Kind.CHOICE:
         return fields.String(
             required=True, allow_none=not spec.required, validate=validate.OneOf(spec.choices)
