@@ -21,7 +21,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+from served import start_gunicorn, wait_until_listening
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -46,12 +46,6 @@ MIX = (
     ("posted", 5),
 )
 CLIENT_PROCESSES = 2
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def database() -> str:
@@ -227,30 +221,9 @@ def main() -> None:
         "posted": f"/cases/{slug}/letters/{appeal}/sent",
         "static": "/static/css/site.css",
     }
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-w",
-            workers,
-            "-b",
-            f"127.0.0.1:{port}",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-            "tracker:create_app()",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    server, port = start_gunicorn(env, workers=workers, options=("--backlog", "2048"))
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port, 200)
         step(port, targets, 4, 1.0, static=False)  # warm: caches, connections, imports
         print(
             f"campaign day on gunicorn -w {workers}, PostgreSQL, {seconds:g} s per step, "

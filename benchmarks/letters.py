@@ -18,7 +18,6 @@ import os
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from letter_scripts import script_figures  # noqa: E402  (beside this file, after the path)
+from served import start_gunicorn, wait_until_listening  # noqa: E402
 
 TODAY = dt.date(2024, 5, 1)
 ORG = "Tracker Human Rights"
@@ -205,12 +205,6 @@ def run_child(*args: str) -> dict[str, float]:
 # -- the app under gunicorn -----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def hammer(args: tuple[int, str, float]) -> int:
     port, path, seconds = args
     done = 0
@@ -265,29 +259,10 @@ def app_download_figures(seconds: float) -> dict[str, float]:
     slug, appeal_id = subprocess.run(
         [sys.executable, "-c", seed], env=env, check=True, capture_output=True, text=True, cwd=ROOT
     ).stdout.split()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "tracker:create_app()",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    server, port = start_gunicorn(env)
     static_copy = ROOT / "tracker" / "static" / "bench-letter.pdf"
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port, 100)
         letter = f"/cases/{slug}/letters/{appeal_id}.pdf"
         conn = http.client.HTTPConnection("127.0.0.1", port)
         conn.request("GET", letter)
@@ -412,22 +387,7 @@ def job_pack_figures(small: int, big: int) -> dict[str, float]:
     tracker = str(Path(sys.executable).with_name("tracker"))
     subprocess.run([tracker, "db", "upgrade"], env=env, check=True, capture_output=True)
     campaigns = _seed_packs(env, (small, big))
-    port = free_port()
-    web = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "tracker:create_app()",
-        ],
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
-    )
+    web, port = start_gunicorn(env, start_new_session=True)
     worker = subprocess.Popen(
         [tracker, "worker", "-w", "2"],
         env=env,
@@ -437,12 +397,7 @@ def job_pack_figures(small: int, big: int) -> dict[str, float]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port, 300)
         cookie = _login(port)
         idle: list[float] = []
         stop = threading.Event()

@@ -16,7 +16,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from served import start_gunicorn, wait_until_listening  # noqa: E402  (beside this file)
 
 SEED = """
 import datetime as dt, random, sys
@@ -76,12 +77,6 @@ with app.app_context():
         db.session.rollback()
     print(len(found), statistics.median(times))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def timed_get(port: int, path: str, expect: int) -> float:
@@ -135,21 +130,7 @@ def main(appeals: int, requests: int) -> None:
         f"reading the list /write picks from ({int(listing[0]):,} letters, once per process "
         f"per 5 min or publication): median {float(listing[1]):.1f} ms"
     )
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "tracker:create_app()",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    server, port = start_gunicorn(env)
     paths = {
         "static /static/css/public.css": ("/static/css/public.css", 200),
         "/write": ("/write", 302),
@@ -157,12 +138,7 @@ def main(appeals: int, requests: int) -> None:
         "/write?campaign=w4r": ("/write?campaign=w4r", 302),
     }
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port, 200)
         for path, expect in paths.values():  # warm both workers (first list read, imports)
             for _ in range(6):
                 timed_get(port, path, expect)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from tests.conftest import csrf_token_from
 from tests.custody.conftest import ZANJAN
 from tests.pdf.conftest import pdf_text
 from tests.pdf.factory import make_case
+from tests.public.conftest import crawl
 from tracker.models import Case, Facility, User
 from tracker.services.cases.editing import change_status, update_case
 from tracker.services.custody.facilities import create_facility
@@ -136,23 +136,6 @@ def test_withdrawn_consent_readdresses_to_the_forwarding_address(
     db.commit()
     text = letter_pdf(client, case, appeal)
     assert "PO Box 1234" in text and "Zanjan" not in text
-
-
-def crawl(client: FlaskClient, start: list[str]) -> dict[str, bytes]:
-    seen: dict[str, bytes] = {}
-    queue = list(start)
-    while queue:
-        url = queue.pop()
-        if url in seen or not url.startswith("/") or url.startswith("/static/"):
-            continue
-        response = client.get(url)
-        seen[url] = response.data
-        if response.mimetype == "text/html":
-            for link in re.findall(
-                r'(?:href|src|action)="([^"#]+)', response.get_data(as_text=True)
-            ):
-                queue.append(link.replace("&amp;", "&"))
-    return seen
 
 
 def test_without_consent_the_facility_never_reaches_public_output(

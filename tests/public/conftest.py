@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import Addressee, Appeal, Case, User
@@ -54,3 +56,21 @@ def pdf_cache(app: Flask, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any
     monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(tmp_path / "pdf-cache"))
     monkeypatch.setitem(app.config, "COUNTER_FLUSH_SECONDS", 0.0)
     return tmp_path / "pdf-cache"
+
+
+def crawl(client: FlaskClient, start: list[str]) -> dict[str, bytes]:
+    """Every public page reachable from `start` (links to PDFs included)."""
+    seen: dict[str, bytes] = {}
+    queue = list(start)
+    while queue:
+        url = queue.pop()
+        if url in seen or not url.startswith("/") or url.startswith("/static/"):
+            continue
+        response = client.get(url)
+        seen[url] = response.data
+        if response.mimetype == "text/html":
+            for link in re.findall(
+                r'(?:href|src|action)="([^"#]+)', response.get_data(as_text=True)
+            ):
+                queue.append(link.replace("&amp;", "&"))
+    return seen

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -14,28 +13,10 @@ from sqlalchemy import String, Text, select
 from tests.conftest import csrf_token_from
 from tests.pdf.conftest import pdf_text
 from tests.pdf.factory import SENTINEL
-from tests.public.conftest import World
+from tests.public.conftest import World, crawl
 from tracker.extensions import db as _db
 from tracker.models import Base, User
 from tracker.services.cases.editing import change_status
-
-
-def crawl(client: FlaskClient, start: list[str]) -> dict[str, bytes]:
-    """Every public page reachable from `start` (links to PDFs included)."""
-    seen: dict[str, bytes] = {}
-    queue = list(start)
-    while queue:
-        url = queue.pop()
-        if url in seen or not url.startswith("/") or url.startswith("/static/"):
-            continue
-        response = client.get(url)
-        seen[url] = response.data
-        if response.mimetype == "text/html":
-            for link in re.findall(
-                r'(?:href|src|action)="([^"#]+)', response.get_data(as_text=True)
-            ):
-                queue.append(link.replace("&amp;", "&"))
-    return seen
 
 
 def test_no_private_value_on_any_public_page_feed_or_pdf(
