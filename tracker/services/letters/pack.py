@@ -40,7 +40,10 @@ def render_pack(
     """Every letter in as few documents as possible, laid out in parallel worker processes.
 
     Each chunk is one document with page breaks (fonts and the logo embedded once per chunk);
-    the chunks are rendered in forked processes (never threads) and joined with pypdf.
+    the chunks are rendered in processes (never threads) and joined with pypdf. They are forked
+    from a single-threaded fork server, never from this process: a worker has threads of its
+    own (a job's heartbeat, the database pool's) whose locks a plain fork could copy held,
+    leaving the child waiting forever (seen as a pack job stuck in "running").
     """
     letters = [letter_context(card, today=today, sender_mode="lines") for card in cards]
     if not letters:
@@ -53,7 +56,8 @@ def render_pack(
     chunks = [letters[i : i + size] for i in range(0, len(letters), size)]
     if len(chunks) == 1:
         return _render_chunk(chunks[0], paper, title, organisation, on_page)
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # WeasyPrint is imported once, by the server
     queue = context.Queue()
     with context.Pool(min(workers, len(chunks)), _init_worker, (queue,)) as pool:
         pending = pool.map_async(_chunk_worker, [(c, paper, title, organisation) for c in chunks])
