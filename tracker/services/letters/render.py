@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
+from tracker.domain.messages import M_
 from tracker.domain.text import slugify
 from tracker.pdf import RenderRefused, render_pdf
 from tracker.services.letters.compose import (
@@ -51,7 +52,9 @@ def render_letter(
             html, stylesheets(paper), max_pages=MAX_LETTER_PAGES, seconds=LETTER_SECONDS
         )
     except RenderRefused as exc:
-        raise LetterError(f"This letter cannot be printed: {exc.message}") from None
+        raise LetterError(
+            M_("This letter cannot be printed: %(problem)s", problem=exc.message)
+        ) from None
 
 
 def letter_key(
@@ -98,7 +101,7 @@ def cached_letter(
     `state` comes from one small query; the full public data is loaded only to render.
     """
     if paper not in PAPERS:
-        raise LetterError("Choose A4 or Letter paper.")
+        raise LetterError(M_("Choose A4 or Letter paper."))
     key = letter_key(
         state,
         paper=paper,
@@ -170,7 +173,9 @@ def stamp_sender(
             html, stylesheets(paper, "css/letter-stamp.css"), pdf_tags=False, max_pages=1, seconds=5
         )
     except RenderRefused as exc:
-        raise LetterError(f"The sender block cannot be printed: {exc.message}") from None
+        raise LetterError(
+            M_("The sender block cannot be printed: %(problem)s", problem=exc.message)
+        ) from None
     from pypdf import PdfReader, PdfWriter  # only here and in packs: ~10 MB a worker can spare
 
     writer = PdfWriter(io.BytesIO(base_pdf), incremental=True)
