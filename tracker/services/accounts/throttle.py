@@ -92,4 +92,5 @@ def record_failure(
 def prune_failures(session: Session, now: dt.datetime | None = None) -> int:
     """Delete failed sign-ins older than KEEP_FAILURES (they lock nobody out); how many."""
     cutoff = (now or utcnow()) - KEEP_FAILURES
-    return int(session.execute(delete(FailedLogin).where(FailedLogin.at < cutoff)).rowcount)
+    result = session.execute(delete(FailedLogin).where(FailedLogin.at < cutoff))
+    return int(getattr(result, "rowcount", 0))  # a DML result (CursorResult) has one
