@@ -1,4 +1,4 @@
-"""Staff forms and custody pages under ?lang=fr: labels, choices and kinds in French, not English."""
+"""Staff forms and custody pages under ?lang=fr: labels, choices and kinds in French."""
 
 from __future__ import annotations
 
