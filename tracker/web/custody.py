@@ -109,7 +109,7 @@ def edit_facility(facility_id: int) -> Page:
 def new_placement(case_id: int) -> Page:
     record: Case = db.get_or_404(Case, case_id)
     form = PlacementForm()
-    form.facility_id.choices = [("", "Choose a facility")] + [
+    form.facility_id.choices = [("", _("Choose a facility"))] + [
         (value, label) for value, label in facility_service.facility_choices(db.session)
     ]
     saved = editing.saved(
