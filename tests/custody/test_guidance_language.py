@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from tests.conftest import csrf_token_from
 from tests.custody.test_solidarity import held_at_zanjan
 from tests.pdf.conftest import pdf_text
 from tracker.domain.errors import ValidationError
@@ -128,6 +129,18 @@ def test_without_lang_the_guidance_follows_the_cookie_then_accept_language(
     assert _get(client, letter_page + "?lang=fr").status_code == 200
     french = _guidance_page(client, url, headers={"Accept-Language": "es"})[0]
     assert "Avant d’envoyer cette lettre" in french and "Antes de enviar" not in french
+    # The personalised letter (the form on that page) too, its sender block stamped on page 1.
+    with client.application.app_context():
+        token = csrf_token_from(client, letter_page)
+    with client.application.app_context():
+        response = client.post(
+            url,
+            data={"csrf_token": token, "name": "Ana Lima", "address": "Rua 1"},
+            headers={"Accept-Language": "es"},
+        )
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    assert "Ana Lima" in pages[0].extract_text()
+    assert "Avant d’envoyer cette lettre" in pages[-1].extract_text()
 
 
 def test_the_guidance_document_is_right_to_left_for_an_arabic_reader(

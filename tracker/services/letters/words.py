@@ -130,6 +130,7 @@ def require_words(tag: str) -> None:
         )
 
 
+@lru_cache(maxsize=128)
 def catalog_name(tag: str) -> str:
     """The catalog of a language tag's words: "en" for a language without one (a draft)."""
     try:
