@@ -130,16 +130,28 @@ def require_words(tag: str) -> None:
         )
 
 
+@lru_cache(maxsize=128)
+def catalog_name(tag: str) -> str:
+    """The catalog of a language tag's words: "en" for a language without one (a draft)."""
+    try:
+        return catalog_for(letter_language(tag).locale) or "en"
+    except LanguageError:
+        return "en"
+
+
+@lru_cache(maxsize=32)
+def translations(name: str) -> gettext.GNUTranslations:
+    """The compiled letter words of one catalog (zh_Hans), read once per process."""
+    with (WORDS_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as fp:
+        return gettext.GNUTranslations(fp)
+
+
 @lru_cache(maxsize=64)
 def words_for(tag: str) -> LetterWords:
     """The words of a letter in `tag` (English when the language has no catalog: a draft)."""
-    try:
-        name = catalog_for(letter_language(tag).locale) or "en"
-    except LanguageError:
-        name = "en"
-    with (WORDS_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as fp:
-        translations = gettext.GNUTranslations(fp)
-    words = {key: translations.gettext(msgid) for key, msgid in MESSAGES.items()}
+    name = catalog_name(tag)
+    found = translations(name)
+    words = {key: found.gettext(msgid) for key, msgid in MESSAGES.items()}
     return LetterWords(catalog=name, **words)
 
 
