@@ -85,8 +85,18 @@ def test_letter_forms_in_french(client: FlaskClient, caseworker: User, held: Any
             "Aucun destinataire",
             "Brouillon (absent du site public)",
             "Corps du texte",
+            "Nom de la personne (alphabet latin)",  # what a placeholder holds
+            "est imprimée avant votre texte",  # what the letter adds itself
         ],
-        ["Language (BCP 47 tag)", "Copies to", "Appeal (to an official)", "No addressee", "Draft"],
+        [
+            "Language (BCP 47 tag)",
+            "Copies to",
+            "Appeal (to an official)",
+            "No addressee",
+            "Draft",
+            "The person&#39;s name",
+            "is printed before your text",
+        ],
     )
 
 
