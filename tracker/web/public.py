@@ -239,6 +239,7 @@ def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
             paper=paper,
             today=today,
             organisation=_organisation(),
+            reader=current_language(),
         )
     except LetterError as exc:
         return render_template("public/letter_error.html", message=translate(exc.message)), 422
@@ -294,6 +295,7 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
             paper=paper,
             today=today,
             organisation=_organisation(),
+            reader=current_language(),
         )
     except LetterError as exc:
         flash(translate(exc.message), "error")
