@@ -85,8 +85,18 @@ def test_letter_forms_in_french(client: FlaskClient, caseworker: User, held: Any
             "Aucun destinataire",
             "Brouillon (absent du site public)",
             "Corps du texte",
+            "Nom de la personne (alphabet latin)",  # what a placeholder holds
+            "est imprimée avant votre texte",  # what the letter adds itself
         ],
-        ["Language (BCP 47 tag)", "Copies to", "Appeal (to an official)", "No addressee", "Draft"],
+        [
+            "Language (BCP 47 tag)",
+            "Copies to",
+            "Appeal (to an official)",
+            "No addressee",
+            "Draft",
+            "The person&#39;s name",
+            "is printed before your text",
+        ],
     )
 
 
@@ -137,8 +147,16 @@ def test_case_and_custody_pages_say_kinds_in_french(
         ["Procès", "Renvoyées"],
         [">Trial<", ": Trial", ">Returned<"],
     )
-    _check(_page(client, f"/staff/facilities/{camp.id}"), ["Camp de travail"], ["Labour camp"])
-    _check(_page(client, "/staff/facilities"), ["Camp de travail"], ["Labour camp"])
+    _check(
+        _page(client, f"/staff/facilities/{camp.id}"),
+        ["Camp de travail", "Accepte les lettres."],
+        ["Labour camp", "Accepts letters."],
+    )
+    _check(
+        _page(client, "/staff/facilities"),
+        ["Camp de travail", "Acceptées"],
+        ["Labour camp", "Accepted"],
+    )
     _check(_page(client, "/staff"), ["Procès"], ["(trial", ">trial", "Trial"])
 
 
@@ -152,3 +170,9 @@ def test_custody_form_errors_in_french(client: FlaskClient, caseworker: User, he
     errors = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Ce champ est" in errors and "This field is required." not in errors
+
+
+def test_sign_in_request_in_french(client: FlaskClient) -> None:
+    page = client.get("/staff?lang=fr", follow_redirects=True).get_data(as_text=True)
+    assert "Veuillez vous connecter pour voir cette page." in page
+    assert "Please sign in to see that page." not in page

@@ -19,9 +19,10 @@ from tracker.domain.placeholders import PLACEHOLDER_MAX_CHARS
 from tracker.domain.vocabulary import CATEGORY_LABELS, STATUS_LABELS, Category, Status
 from tracker.models import User
 from tracker.services.cases.editing import change_status
+from tracker.services.letters.compose import letter_html
 from tracker.services.letters.render import render_letter
 from tracker.services.letters.terms import category_word, status_word
-from tracker.services.letters.words import catalog_name
+from tracker.services.letters.words import catalog_name, words_for
 
 TODAY = dt.date(2024, 5, 1)
 
@@ -65,20 +66,19 @@ def test_status_and_category_print_in_the_letters_language(
     db: Any, caseworker: User, language: str
 ) -> None:
     status, category, title = EXPECTED[language]
-    data = render_letter(
-        _sentenced_defender(db, caseworker, language),
-        paper="a4",
-        today=TODAY,
-        organisation="Org",
-    )
+    card = _sentenced_defender(db, caseworker, language)
+    data = render_letter(card, paper="a4", today=TODAY, organisation="Org")
     text = pdf_text(data)
     lines = [line.strip() for line in text.splitlines()]
     assert _holds(lines, status, language), lines
     assert _holds(lines, category, language), lines
     for english in ("Sentenced", "Human rights defender", "Letter for"):
         assert english not in text, (english, lines)
-    # The document's title (its metadata) is in the letter's language too.
+    # The document's title (its metadata) is in the letter's language too, and so is the
+    # letterhead logo's text alternative.
     assert PdfReader(io.BytesIO(data)).metadata.title == title
+    html = letter_html(card, today=TODAY, organisation="Org")
+    assert 'alt="Org logo"' not in html and f'alt="{words_for(language).logo_text("Org")}"' in html
 
 
 def test_an_english_letter_keeps_its_english_words(db: Any, caseworker: User) -> None:

@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "copies": "Copies to:",
     "page": "Page %(page)s of %(pages)s",
     "salutation": "%(salutation)s,",
+    "logo": "%(organisation)s logo",
 }
 
 
@@ -51,11 +52,16 @@ class LetterWords:
     copies: str
     page: str
     salutation: str
+    logo: str
 
     @property
     def tag(self) -> str:
         """The BCP 47 tag of the catalog: zh-Hans."""
         return self.catalog.replace("_", "-")
+
+    def logo_text(self, organisation: str) -> str:
+        """The letterhead logo's text alternative in the letter's language."""
+        return self.logo.replace("%(organisation)s", organisation)
 
     @property
     def closing_lines(self) -> list[str]:
