@@ -19,6 +19,7 @@ from tests.pdf.conftest import pdf_text
 from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import User
 from tracker.pdf import layout, render_pdf
+from tracker.pdf_fonts import SPARE_GLYPHS
 from tracker.services.letters.compose import letter_html, stylesheets
 from tracker.services.letters.staff import staff_card
 
@@ -99,5 +100,6 @@ def test_a_cjk_letter_draws_the_glyphs_of_weasyprints_own_subsets(
     for font_name, (font_file, drawn) in fonts.items():
         assert drawn == shipped[font_name][1], font_name
         assert glyphs(font_file, drawn) == glyphs(shipped[font_name][0], drawn), font_name
+        assert len(font_file) <= len(shipped[font_name][0]) + 8 * SPARE_GLYPHS, font_name
     if shutil.which("pdftoppm"):  # poppler-utils (scripts/system-deps)
         assert png(ours, tmp_path / "ours") == png(as_shipped, tmp_path / "shipped")

@@ -268,6 +268,7 @@ def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
             paper=paper,
             today=today,
             organisation=_organisation(),
+            reader=current_language(),
         )
     except LetterError as exc:
         return render_template("public/letter_error.html", message=exc.message), 422
@@ -323,6 +324,7 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
             paper=paper,
             today=today,
             organisation=_organisation(),
+            reader=current_language(),
         )
     except LetterError as exc:
         flash(exc.message, "error")
