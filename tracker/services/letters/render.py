@@ -34,6 +34,7 @@ from tracker.services.letters.compose import (
     template_version,
     too_many_pages_message,
 )
+from tracker.services.letters.stamp import BaseLetters, read_base, stamped
 from tracker.services.letters.words import catalog_name
 from tracker.services.pdf_cache import CachedFile, cache_key, get_or_render
 from tracker.services.publishing.letter_state import AppealState
@@ -203,7 +204,13 @@ def personalised_letter(
         reader=reader,
     )
     return stamp_sender(
-        base.data, card, supporter, paper=paper, today=today, organisation=organisation
+        base.data,
+        card,
+        supporter,
+        paper=paper,
+        today=today,
+        organisation=organisation,
+        base_key=base.etag,
     )
 
 
@@ -215,8 +222,12 @@ def stamp_sender(
     paper: str,
     today: dt.date,
     organisation: str,
+    base_key: str | None = None,
 ) -> bytes:
-    """Lay out only the sender block, at its place in the letter, and merge it onto page 1."""
+    """Lay out only the sender block, at its place in the letter, and lay it over page 1.
+
+    With `base_key` (the base letter's cache key) the base is read once per process.
+    """
     letter = letter_context(
         card, today=today, sender_mode="filled", supporter=supporter, stamp=True
     )
@@ -230,6 +241,10 @@ def stamp_sender(
         raise LetterError(
             M_("The sender block cannot be printed: %(problem)s", problem=exc.message)
         ) from None
+    base = _BASES.get(base_key, lambda: base_pdf) if base_key is not None else read_base(base_pdf)
+    if base is not None and base.data == base_pdf:
+        return stamped(base, stamp_pdf)
+    # Not a PDF with a cross-reference stream (not written by our renderer): pypdf merges.
     from pypdf import PdfReader, PdfWriter  # only here and in packs: ~10 MB a worker can spare
 
     writer = PdfWriter(io.BytesIO(base_pdf), incremental=True)
@@ -237,6 +252,10 @@ def stamp_sender(
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# Base letters read in this process, by cache key: a campaign day stamps a few dozen letters.
+_BASES = BaseLetters()
 
 
 def content_disposition(name: str, appeal_id: int, paper: str) -> str:
