@@ -224,7 +224,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         raise RenderRefused(
             M_(
                 "The document took longer than %(seconds)s seconds to lay out.",
-                seconds=f"{seconds:g}",
+                seconds=format(seconds, "g"),
             )
         ) from None
     finally:
