@@ -1,4 +1,4 @@
-"""Names people read, in the reader's language: statuses, categories, release kinds, countries.
+"""Names people read, in the reader's language: statuses, categories, kinds, countries.
 
 The domain keeps the contract's English tokens (`detained`, `VN`) for the API, CSV and CLI;
 these helpers turn a token into its label through our catalogs (statuses, categories, release
@@ -14,10 +14,12 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, ngettext
 
 from tracker.domain import values
+from tracker.domain.custody import FacilityKind, HearingKind, LetterReportKind
 from tracker.domain.dates import format_partial_date
+from tracker.domain.messages import Message
 from tracker.domain.vocabulary import Category, ReleaseKind, Role, Status
 
 
@@ -39,6 +41,32 @@ def release_kind_label(token: str | None) -> str:
 def role_label(token: str | None) -> str:
     """The staff role's label in the reader's language; empty for none."""
     return gettext(Role(token).label) if token else ""
+
+
+def facility_kind_label(token: str | None) -> str:
+    """A facility's kind ("Prison", "Prison", "سجن" for `prison`); the token if unknown."""
+    return _kind_label(FacilityKind, token)
+
+
+def hearing_kind_label(token: str | None) -> str:
+    """A hearing's kind ("Trial", "Procès", "محاكمة" for `trial`); the token if unknown."""
+    return _kind_label(HearingKind, token)
+
+
+def letter_report_kind_label(token: str | None) -> str:
+    """What became of reported letters ("Returned", "Renvoyées"…); the token if unknown."""
+    return _kind_label(LetterReportKind, token)
+
+
+def _kind_label(
+    kinds: type[FacilityKind] | type[HearingKind] | type[LetterReportKind], token: str | None
+) -> str:
+    if not token:
+        return ""
+    try:
+        return str(gettext(kinds(token).label))
+    except ValueError:
+        return token
 
 
 def consent_giver_label(giver: str | None) -> str:
@@ -117,3 +145,35 @@ def _sort_key(name: str) -> str:
     # stand-in for full collation that needs no ICU.
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def translate(text: str) -> str:
+    """A service's message (tracker.domain.messages) in the reader's language; other text as is.
+
+    Dates in it become the reader's dates, numbers take their separators, and statuses,
+    release kinds, categories and roles their labels.
+    """
+    if not isinstance(text, Message):
+        return text
+    params = {name: _worded(value) for name, value in text.params.items()}
+    if text.plural is not None:
+        return str(ngettext(text.msgid, text.plural, text.quantity or 0, **params))
+    return str(gettext(text.msgid, **params))
+
+
+def _worded(value: object) -> object:
+    if isinstance(value, Message):
+        return translate(value)
+    if isinstance(value, Status):
+        return status_label(value)
+    if isinstance(value, ReleaseKind):
+        return release_kind_label(value)
+    if isinstance(value, Category):
+        return category_label(value)
+    if isinstance(value, Role):
+        return role_label(value)
+    if isinstance(value, dt.date):
+        return partial_date(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return value

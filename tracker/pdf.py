@@ -32,7 +32,9 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from tracker.domain.messages import M_
 from tracker.paths import STATIC_DIR
+from tracker.pdf_fonts import lean_fonts
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +222,10 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
     except _Expired:
         raise RenderRefused(
-            f"The document took longer than {seconds:g} seconds to lay out."
+            M_(
+                "The document took longer than %(seconds)s seconds to lay out.",
+                seconds=format(seconds, "g"),
+            )
         ) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -262,7 +267,10 @@ def layout(
         )
     except _TooManyPages:
         raise RenderRefused(
-            f"The document has more than {max_pages} pages; at most {max_pages} are allowed."
+            M_(
+                "The document has more than %(most)s pages; at most %(most)s are allowed.",
+                most=max_pages,
+            )
         ) from None
     finally:
         progress.removeHandler(guard)
@@ -270,17 +278,22 @@ def layout(
         progress.propagate = old_propagate
     if len(document.pages) > max_pages:
         raise RenderRefused(
-            f"The document has {len(document.pages)} pages; at most {max_pages} are allowed."
+            M_(
+                "The document has %(pages)s pages; at most %(most)s are allowed.",
+                pages=len(document.pages),
+                most=max_pages,
+            )
         )
     _strip_attachments(document)
     return document
 
 
 def write(document: Document, *, pdf_tags: bool = True) -> bytes:
-    """Write a laid-out document; refuse it if it somehow embeds a file."""
-    data: bytes = document.write_pdf(pdf_tags=pdf_tags, presentational_hints=False)
+    """Write a laid-out document (fonts embedded by pdf_fonts); refuse it if it embeds a file."""
+    with lean_fonts():
+        data: bytes = document.write_pdf(pdf_tags=pdf_tags, presentational_hints=False)
     if b"/EmbeddedFile" in data:
-        raise RenderRefused("The document tried to embed a file.")
+        raise RenderRefused(M_("The document tried to embed a file."))
     return data
 
 

@@ -62,9 +62,14 @@ def releases(year: int, fmt: str, output: str, public: bool) -> None:
         report = build_release_report(db.session, year, public)
         if fmt == "html":
             organisation = current_app.config["ORGANISATION_NAME"]
-            opening = introduction(current_app.config, year, organisation)
+            language = current_app.config["DEFAULT_LANGUAGE"]  # the CLI's language
+            opening = introduction(current_app.config, year, organisation, language)
             text = render_report_html(
-                report, organisation=organisation, inline_css=True, opening=opening
+                report,
+                organisation=organisation,
+                inline_css=True,
+                opening=opening,
+                language=language,
             )
         elif fmt == "csv":
             text = render_report_csv(report)

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound, ValidationError
 from tracker.extensions import db
-from tracker.labels import role_label
+from tracker.labels import role_label, translate
 from tracker.models import ApiToken, User
 from tracker.services import audit_log
 from tracker.services.accounts import queries as account_queries
@@ -113,7 +113,7 @@ def deactivate(user_id: int) -> Page:
             user_service.deactivate(db.session, current_actor(), target)
         except ValidationError as error:
             unit_of_work.rollback()
-            flash(error.message, "error")
+            flash(translate(error.message), "error")
         else:
             flash(
                 _("%(email)s is deactivated and signed out everywhere.", email=target.email),
@@ -201,7 +201,7 @@ def revoke_token(token_id: int) -> Page:
 def audit() -> Page:
     form = AuditFilterForm(request.args)
     everyone = account_queries.users_by_email(db.session)
-    form.user.choices = options([("", "Anyone"), *[(str(u.id), u.email) for u in everyone]])
+    form.user.choices = options([("", _("Anyone")), *[(str(u.id), u.email) for u in everyone]])
     user_arg = request.args.get("user", "")
     case_arg = (request.args.get("case") or "").strip()
     case = audit_log.find_case(db.session, case_arg) if case_arg else None

@@ -14,20 +14,23 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.domain.messages import M_
 from tracker.domain.placeholders import longest_value, uses_supporter
 from tracker.models import Appeal, Campaign, Case
 from tracker.pdf import RenderRefused, layout, release_memory, time_limit
 from tracker.services.letters.compose import (
     CHARS_PER_LINE,
     LETTER_SECONDS,
+    MAX_GUIDANCE_PAGES,
     MAX_LETTER_LINES,
     MAX_LETTER_PAGES,
     PAPERS,
     LetterError,
     Supporter,
     letter_context,
-    letter_html,
+    letter_documents,
     stylesheets,
+    too_many_pages_message,
 )
 from tracker.services.publishing.objects import AppealCard, PublicAppeal, PublicCase
 from tracker.services.publishing.rows import (
@@ -84,11 +87,17 @@ def check_printable(card: AppealCard, *, today: dt.date, organisation: str) -> N
     lines = estimated_lines(worst)
     if lines > MAX_LETTER_LINES:
         raise LetterError(
-            f"This letter cannot be printed: with the longest names and charges the fields "
-            f"allow it takes about {lines} lines; at most {MAX_LETTER_LINES} fit on "
-            f"{MAX_LETTER_PAGES} pages."
+            M_(
+                "This letter cannot be printed: with the longest names and charges the fields "
+                "allow it takes about %(lines)s lines; at most %(most)s fit on %(pages)s pages.",
+                lines=lines,
+                most=MAX_LETTER_LINES,
+                pages=MAX_LETTER_PAGES,
+            )
         )
-    html = letter_html(
+    # The letter alone is held to MAX_LETTER_PAGES: a solidarity letter's guidance page is laid
+    # out apart (services/letters/render.py) and is not counted.
+    html, guidance = letter_documents(
         card,
         today=today,
         organisation=organisation,
@@ -99,7 +108,17 @@ def check_printable(card: AppealCard, *, today: dt.date, organisation: str) -> N
         try:
             with time_limit(LETTER_SECONDS):
                 layout(html, stylesheets(paper), max_pages=MAX_LETTER_PAGES)
+        except RenderRefused:
+            raise LetterError(too_many_pages_message()) from None
+        finally:
+            release_memory()
+    if guidance is not None:
+        try:
+            with time_limit(LETTER_SECONDS):
+                layout(guidance, stylesheets("a4"), max_pages=MAX_GUIDANCE_PAGES)
         except RenderRefused as exc:
-            raise LetterError(f"This letter cannot be printed: {exc.message}") from None
+            raise LetterError(
+                M_("The guidance page cannot be printed: %(problem)s", problem=exc.message)
+            ) from None
         finally:
             release_memory()
