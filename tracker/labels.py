@@ -19,7 +19,7 @@ from flask_babel import get_locale, gettext, ngettext
 from tracker.domain import values
 from tracker.domain.custody import FacilityKind, HearingKind, LetterReportKind
 from tracker.domain.dates import format_partial_date
-from tracker.domain.messages import Message
+from tracker.domain.messages import Message, english
 from tracker.domain.vocabulary import Category, ReleaseKind, Role, Status
 
 
@@ -147,15 +147,24 @@ def _sort_key(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def translate(text: str) -> str:
+def translate(text: str, *, as_written: bool = False) -> str:
     """A service's message (tracker.domain.messages) in the reader's language; other text as is.
 
     Dates in it become the reader's dates, numbers take their separators, and statuses,
-    release kinds, categories and roles their labels.
+    release kinds, categories and roles their labels; `as_written` keeps every value as the
+    English message writes it (ISO dates, tokens: what a CSV file and a command line carry).
     """
     if not isinstance(text, Message):
         return text
-    params = {name: _worded(value) for name, value in text.params.items()}
+    if as_written:
+        params = {
+            name: translate(value, as_written=True)
+            if isinstance(value, Message)
+            else english(value)
+            for name, value in text.params.items()
+        }
+    else:
+        params = {name: _worded(value) for name, value in text.params.items()}
     if text.plural is not None:
         return str(ngettext(text.msgid, text.plural, text.quantity or 0, **params))
     return str(gettext(text.msgid, **params))

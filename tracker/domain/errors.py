@@ -29,6 +29,15 @@ def first_problem(problems: Mapping[str, str]) -> Message:
     return M_("%(field)s: %(problem)s", field=first, problem=problems[first])
 
 
+def field_problems(problems: Mapping[str, str]) -> str:
+    """ "field: problem; field: problem" (empty when none), each problem still translatable."""
+    parts = [M_("%(field)s: %(problem)s", field=k, problem=v) for k, v in problems.items()]
+    joined: str = parts[0] if parts else ""
+    for part in parts[1:]:
+        joined = M_("%(first)s; %(then)s", first=joined, then=part)
+    return joined
+
+
 def raise_problems(problems: Mapping[str, str]) -> None:
     """Raise ValidationError naming every bad field (the first in its message), if there is one."""
     if problems:
