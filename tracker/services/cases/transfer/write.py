@@ -94,11 +94,10 @@ def write_plans(
         ]
         # Each new id is matched by its reference: asking for the ids in the order of the rows
         # (sort_by_parameter_order) makes SQLAlchemy send one INSERT per row on SQLite.
-        by_reference = dict(
-            session.execute(insert(CASES).returning(CASES.c.reference, CASES.c.id), case_dicts)
-            .tuples()
-            .all()
+        inserted = session.execute(
+            insert(CASES).returning(CASES.c.reference, CASES.c.id), case_dicts
         )
+        by_reference: dict[str, int] = {reference: ident for reference, ident in inserted}
         ids = [by_reference[p.row.reference] for p in chunk]
         flat = [
             h
