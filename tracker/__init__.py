@@ -19,7 +19,6 @@ from tracker.crypto import DataKeyError, keyring
 from tracker.database import configure_engine
 from tracker.extensions import csrf, db, login_manager
 from tracker.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
-from tracker.services.accounts import passwords
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -45,6 +44,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = read_only
 
     if "PASSWORD_HASH_PARAMETERS" in app.config:
+        # Imported here: argon2 is for sign-in, not for a process that only renders letters.
+        from tracker.services.accounts import passwords
+
         passwords.use_parameters(app.config["PASSWORD_HASH_PARAMETERS"])
     db.init_app(app)
     with app.app_context():
