@@ -67,7 +67,7 @@ catalogs-extract: install-dev
 	    -o $(CATALOGS)/messages.pot .
 
 catalogs-update: catalogs-extract
-	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --ignore-obsolete
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --ignore-obsolete --width 100
 	$(BIN)/python -m tracker.catalogs fill-source $(CATALOGS)/en/LC_MESSAGES/messages.po
 
 catalogs-compile: install

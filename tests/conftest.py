@@ -155,6 +155,9 @@ def db(app: Flask) -> Iterator[scoped_session[Any]]:
         _db.session = scoped_session(factory, scopefunc=_app_ctx_id)
         # Downloads are tallied in memory per process: each test starts with none pending.
         app.extensions["download_tally"] = counters.DownloadTally()
+        # Pages kept from another test's data (rolled back since) are not this test's.
+        app.extensions["public_pages"].clear()
+        app.extensions["letter_states"].clear()
         try:
             yield _db.session
         finally:

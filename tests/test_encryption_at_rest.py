@@ -418,3 +418,62 @@ def test_case_search_still_finds_names_and_references_with_encryption(
         assert search_cases(_db.session, CaseQuery(q=sentinel("internal_notes", 5))).total == 0
         assert _db.session.scalar(select(Case.internal_notes)) == sentinel("internal_notes", 5)
         _db.engine.dispose()
+
+
+def test_data_at_rest_two_factor_secret_is_stored_encrypted_and_still_signs_in(
+    fresh_database: str, own_instance: Path
+) -> None:
+    import pyotp
+
+    from tracker.services.accounts.two_factor import confirm_enrolment, start_enrolment
+
+    app = make_app(fresh_database, str(own_instance))
+    with app.app_context(), write_intent():
+        user = create_user(_db.session, None, "totp@example.org", "correct-horse-7", "admin")
+        secret = start_enrolment(_db.session, user)
+        _db.session.commit()
+        user_id = user.id
+        _db.session.remove()
+    with app.app_context(), write_intent():
+        stored = _db.session.execute(
+            text("SELECT totp_secret FROM users WHERE id = :i"), {"i": user_id}
+        ).scalar_one()
+        assert stored.startswith("enc1:") and secret not in stored
+        user = _db.session.get(User, user_id)
+        assert user is not None and user.totp_secret == secret
+        # The secret read back is the one the authenticator app was given: its code confirms.
+        confirm_enrolment(_db.session, user, pyotp.TOTP(secret).now())
+        _db.session.commit()
+        assert user.two_factor_enabled
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_data_at_rest_migration_encrypts_existing_two_factor_secrets_and_back(
+    fresh_database: str, own_instance: Path
+) -> None:
+    import flask_migrate
+
+    from tracker.paths import MIGRATIONS_DIR
+
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    app = make_app(fresh_database, str(own_instance))
+    with app.app_context(), write_intent():
+        user = create_user(_db.session, None, "enrolled@example.org", "correct-horse-7", "admin")
+        user.totp_secret = secret
+        _db.session.commit()
+        _db.session.remove()
+
+        def stored() -> str:
+            value = _db.session.execute(text("SELECT totp_secret FROM users")).scalar_one()
+            _db.session.remove()
+            return str(value)
+
+        # As an installation before this change holds it: plain text.
+        flask_migrate.downgrade(directory=str(MIGRATIONS_DIR), revision="i18n_0001")
+        assert stored() == secret
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        assert stored().startswith("enc1:") and secret not in stored()
+        assert _db.session.scalar(select(User.totp_secret)) == secret
+        _db.session.remove()
+        _db.engine.dispose()

@@ -1,4 +1,4 @@
-"""Names people read, in the reader's language: statuses, categories, release kinds, countries.
+"""Names people read, in the reader's language: statuses, categories, kinds, countries.
 
 The domain keeps the contract's English tokens (`detained`, `VN`) for the API, CSV and CLI;
 these helpers turn a token into its label through our catalogs (statuses, categories, release
@@ -17,6 +17,7 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
 
 from tracker.domain import values
+from tracker.domain.custody import FacilityKind, HearingKind, LetterReportKind
 from tracker.domain.dates import format_partial_date
 from tracker.domain.vocabulary import Category, ReleaseKind, Role, Status
 
@@ -39,6 +40,32 @@ def release_kind_label(token: str | None) -> str:
 def role_label(token: str | None) -> str:
     """The staff role's label in the reader's language; empty for none."""
     return gettext(Role(token).label) if token else ""
+
+
+def facility_kind_label(token: str | None) -> str:
+    """A facility's kind ("Prison", "Prison", "سجن" for `prison`); the token if unknown."""
+    return _kind_label(FacilityKind, token)
+
+
+def hearing_kind_label(token: str | None) -> str:
+    """A hearing's kind ("Trial", "Procès", "محاكمة" for `trial`); the token if unknown."""
+    return _kind_label(HearingKind, token)
+
+
+def letter_report_kind_label(token: str | None) -> str:
+    """What became of reported letters ("Returned", "Renvoyées"…); the token if unknown."""
+    return _kind_label(LetterReportKind, token)
+
+
+def _kind_label(
+    kinds: type[FacilityKind] | type[HearingKind] | type[LetterReportKind], token: str | None
+) -> str:
+    if not token:
+        return ""
+    try:
+        return str(gettext(kinds(token).label))
+    except ValueError:
+        return token
 
 
 def consent_giver_label(giver: str | None) -> str:

@@ -33,6 +33,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from tracker.paths import STATIC_DIR
+from tracker.pdf_fonts import lean_fonts
 
 log = logging.getLogger(__name__)
 
@@ -277,8 +278,9 @@ def layout(
 
 
 def write(document: Document, *, pdf_tags: bool = True) -> bytes:
-    """Write a laid-out document; refuse it if it somehow embeds a file."""
-    data: bytes = document.write_pdf(pdf_tags=pdf_tags, presentational_hints=False)
+    """Write a laid-out document (fonts embedded by pdf_fonts); refuse it if it embeds a file."""
+    with lean_fonts():
+        data: bytes = document.write_pdf(pdf_tags=pdf_tags, presentational_hints=False)
     if b"/EmbeddedFile" in data:
         raise RenderRefused("The document tried to embed a file.")
     return data

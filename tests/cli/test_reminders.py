@@ -167,5 +167,5 @@ def test_a_hearing_within_14_days_is_in_the_digest_and_a_later_one_is_not(
     ((_rcpts, msg),) = smtp.messages
     text = _body(msg, "plain")
     assert "Hearings in the next 14 days" in text
-    assert "VN-H1 Court Soon (2024-05-15): trial, Hanoi" in text
+    assert "VN-H1 Court Soon (2024-05-15): Trial, Hanoi" in text
     assert "VN-H2" not in text

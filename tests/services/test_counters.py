@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tests.pdf.factory import make_addressee, make_appeal, make_case
-from tracker.models import AppealCounter, User
-from tracker.services.letters.counters import DownloadTally, counts_of
+from tracker.models import AppealCounter, RateLimitHit, User, utcnow
+from tracker.services.letters.counters import DownloadTally, allow, counts_of
 
 
 def test_tallied_downloads_are_written_on_flush(db: Any, caseworker: User) -> None:
@@ -31,3 +31,13 @@ def test_counts_for_a_vanished_appeal_are_dropped_not_an_error(db: Any, casework
     tally.add(appeal.id + 1000, day)  # an appeal that does not exist (any more)
     assert tally.flush(db) == 1
     assert db.scalar(select(func.count()).select_from(AppealCounter)) == 1
+
+
+def test_rate_limit_counts_hits_and_forgets_windows_older_than_a_day(db: Any) -> None:
+    old = utcnow().replace(microsecond=0) - dt.timedelta(days=3)
+    db.add(RateLimitHit(key="letter:old", window_start=old, count=7))
+    db.flush()
+    hits = [allow(db, "letter:abc", limit=2, window_seconds=600) for _ in range(3)]
+    assert hits == [True, True, False]
+    assert db.scalar(select(func.count()).where(RateLimitHit.key == "letter:old")) == 0
+    assert db.scalar(select(RateLimitHit.count).where(RateLimitHit.key == "letter:abc")) == 3

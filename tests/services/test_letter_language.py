@@ -20,6 +20,7 @@ from tracker.models import Appeal, User
 from tracker.services.letters.editing import create_appeal, update_appeal
 from tracker.services.letters.language import letter_language
 from tracker.services.letters.render import render_letter
+from tracker.services.letters.terms import catalog_messages
 from tracker.services.letters.words import MESSAGES, WORDS_DIR, available
 from tracker.services.publishing import queries as public_service
 from tracker.services.publishing.objects import AppealCard
@@ -81,20 +82,28 @@ def test_every_letter_language_has_letter_words() -> None:
 def test_every_letter_catalog_compiles_with_nothing_untranslated(po_path: Path) -> None:
     with po_path.open("rb") as fp:
         catalog = read_po(fp, locale=po_path.parents[1].name)
-    ids = {m.id for m in catalog if m.id}
-    assert ids == set(MESSAGES.values()), po_path  # every message, and no stale one
+    ids = {(m.context, m.id) for m in catalog if m.id}
+    # Every message (the letter's words, its statuses and categories, the title and the guidance
+    # page), and no stale one.
+    assert ids == catalog_messages(), (po_path, ids ^ catalog_messages())
+    assert {m for _, m in ids} >= set(MESSAGES.values())
     for message in catalog:
         if not message.id:
             continue
         assert message.string and not message.fuzzy, (po_path, message.id)
-        for mark in ("%(page)s", "%(pages)s", "%(salutation)s"):
+        marks = ("%(page)s", "%(pages)s", "%(salutation)s", "%(name)s", "%(facility)s")
+        marks += ("%(organisation)s",)
+        for mark in marks:
             assert (mark in message.id) == (mark in message.string), (po_path, message.id)
     assert not list(catalog.check()), po_path
     # The committed .mo is this .po compiled (so `make run` needs no compile step).
     with po_path.with_suffix(".mo").open("rb") as fp:
         compiled = gettext.GNUTranslations(fp)
     for message in catalog:
-        if message.id:
+        if message.id and message.context:
+            found = compiled.pgettext(message.context, str(message.id))
+            assert found == message.string, (po_path, message.id)
+        elif message.id:
             assert compiled.gettext(str(message.id)) == message.string, (po_path, message.id)
 
 

@@ -97,6 +97,9 @@ POST_TABLE: dict[str, tuple[Any, ...]] = {
     "/staff/cases/{case}/hearings/new": EDIT,
     "/staff/cases/{case}/letter-reports/new": EDIT,
     "/staff/cases/{case}/photo": EDIT,
+    "/staff/cases/{case}/placements/{row}/remove": EDIT,
+    "/staff/cases/{case}/hearings/{row}/remove": EDIT,
+    "/staff/cases/{case}/letter-reports/{row}/remove": EDIT,
 }
 ROLES = ("anonymous", "viewer", "caseworker", "admin")
 
@@ -123,6 +126,7 @@ def ids(db: Any, case: Case, admin: User, viewer: User) -> dict[str, int]:
         "campaign": campaign.id,
         "job": job.id,
         "facility": facility.id,
+        "row": 1,  # a placement, hearing or letter report: refused by role before it is looked up
     }
 
 
@@ -145,6 +149,7 @@ def _rule_paths(app: Flask, method: str) -> set[str]:
                 .replace("<int:campaign_id>", "{campaign}")
                 .replace("<int:job_id>", "{job}")
                 .replace("<int:facility_id>", "{facility}")
+                .replace("<int:row_id>", "{row}")
             )
     return paths
 

@@ -116,3 +116,26 @@ def test_finding_8_counts_live_in_the_database_for_every_worker(fresh_database: 
             with worker.app_context():
                 _db.session.remove()
                 _db.engine.dispose()
+
+
+def test_failed_sign_ins_are_forgotten_by_the_workers_housekeeping_after_a_day(
+    app: Flask, db: Any, caseworker: User, monkeypatch: Any
+) -> None:
+    import os
+
+    from tracker.jobs import runner
+
+    now = dt.datetime.now(dt.UTC)
+    db.add(FailedLogin(email="old@example.org", address=STRANGER, at=now - dt.timedelta(days=2)))
+    for _ in range(throttle.PER_ADDRESS_AND_ACCOUNT):
+        db.add(FailedLogin(email="caseworker@example.org", address=STRANGER, at=now))
+    db.commit()
+    monkeypatch.setattr(runner, "_app", app)
+    monkeypatch.setattr(runner, "_app_pid", os.getpid())
+    runner.housekeeping()
+    db.expire_all()
+    emails = db.scalars(select(FailedLogin.email)).all()
+    # The two-day-old failure is gone; today's still lock the stranger out.
+    assert "old@example.org" not in emails
+    assert len(emails) == throttle.PER_ADDRESS_AND_ACCOUNT
+    assert attempt(client_at(app, STRANGER), "caseworker@example.org", PASSWORD).status_code == 429

@@ -1,4 +1,4 @@
-"""A case's placements, hearings and letter reports: list and record."""
+"""A case's placements, hearings and letter reports: list, record, and remove a mistaken one."""
 
 from __future__ import annotations
 
@@ -22,12 +22,13 @@ from tracker.api.schemas.custody import (
 )
 from tracker.extensions import db
 from tracker.models import Case
-from tracker.services.custody import letter_reports, placements
+from tracker.services.custody import corrections, letter_reports, placements
 
 blp = Blueprint(
     "custody", __name__, description="Where a person is held, their hearings, letters' fate"
 )
 NO_CASE = "No such case"
+NO_ROW = "No such case, or no such record on it"
 
 
 def _case(case_id: int) -> Case:
@@ -114,3 +115,27 @@ def add_letter_report(report: dict[str, Any], case_id: int) -> tuple[Any, int]:
         note=report["note"],
     )
     return row, 201
+
+
+@blp.route("/cases/<id:case_id>/placements/<id:placement_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorSchema, description=NO_ROW)
+def remove_placement(case_id: int, placement_id: int) -> None:
+    """Remove a move recorded by mistake; the newest remaining one is the current facility."""
+    corrections.remove_placement(db.session, api_user(), _case(case_id), placement_id)
+
+
+@blp.route("/cases/<id:case_id>/hearings/<id:hearing_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorSchema, description=NO_ROW)
+def remove_hearing(case_id: int, hearing_id: int) -> None:
+    """Remove a day in court that was postponed, cancelled or recorded by mistake."""
+    corrections.remove_hearing(db.session, api_user(), _case(case_id), hearing_id)
+
+
+@blp.route("/cases/<id:case_id>/letter-reports/<id:report_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorSchema, description=NO_ROW)
+def remove_letter_report(case_id: int, report_id: int) -> None:
+    """Remove a letter report recorded by mistake (the facility's figures follow)."""
+    corrections.remove_letter_report(db.session, api_user(), _case(case_id), report_id)

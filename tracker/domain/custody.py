@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from tracker.domain.messages import N_
+
 # An address not checked for this long is flagged to staff (DESIGN.md section 5, issue 13).
 VERIFY_EVERY = dt.timedelta(days=180)
 # Letter figures are counted over this many days, and a rate is given from this many reports.
@@ -33,8 +35,21 @@ class FacilityKind(StrEnum):
 
     @property
     def label(self) -> str:
-        """The kind in plain words."""
-        return self.value.replace("_", " ").capitalize()
+        """The kind in plain words (an English msgid: tracker/labels.py translates it)."""
+        return FACILITY_KIND_LABELS[self]
+
+
+FACILITY_KIND_LABELS: dict[FacilityKind, str] = {
+    FacilityKind.PRISON: N_("Prison"),
+    FacilityKind.PRETRIAL_DETENTION: N_("Pretrial detention"),
+    FacilityKind.POLICE_STATION: N_("Police station"),
+    FacilityKind.LABOUR_CAMP: N_("Labour camp"),
+    FacilityKind.PSYCHIATRIC: N_("Psychiatric institution"),
+    FacilityKind.IMMIGRATION: N_("Immigration detention"),
+    FacilityKind.MILITARY: N_("Military detention"),
+    FacilityKind.UNOFFICIAL: N_("Unofficial place of detention"),
+    FacilityKind.OTHER: N_("Other"),
+}
 
 
 class HearingKind(StrEnum):
@@ -47,8 +62,16 @@ class HearingKind(StrEnum):
 
     @property
     def label(self) -> str:
-        """The kind in plain words."""
-        return self.value.replace("_", " ").capitalize()
+        """The kind in plain words (an English msgid: tracker/labels.py translates it)."""
+        return HEARING_KIND_LABELS[self]
+
+
+HEARING_KIND_LABELS: dict[HearingKind, str] = {
+    HearingKind.HEARING: N_("Hearing"),
+    HearingKind.TRIAL: N_("Trial"),
+    HearingKind.VERDICT: N_("Verdict"),
+    HearingKind.APPEAL_HEARING: N_("Appeal hearing"),
+}
 
 
 class LetterReportKind(StrEnum):
@@ -60,8 +83,15 @@ class LetterReportKind(StrEnum):
 
     @property
     def label(self) -> str:
-        """The kind in plain words."""
-        return {"returned": "Returned", "reply": "Reply", "delivered": "Delivered"}[self.value]
+        """The kind in plain words (an English msgid: tracker/labels.py translates it)."""
+        return LETTER_REPORT_KIND_LABELS[self]
+
+
+LETTER_REPORT_KIND_LABELS: dict[LetterReportKind, str] = {
+    LetterReportKind.RETURNED: N_("Returned"),
+    LetterReportKind.REPLY: N_("Reply"),
+    LetterReportKind.DELIVERED: N_("Delivered"),
+}
 
 
 RULE_LISTS = ("languages", "envelope", "allowed", "forbidden")

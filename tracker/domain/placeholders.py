@@ -38,45 +38,47 @@ from tracker.domain.letter_sandbox import (
 from tracker.domain.letter_sandbox import (
     PlaceholderError as PlaceholderError,
 )
+from tracker.domain.messages import N_
 
 MAX_SOURCE_CHARS = 20_000
 
-# Every placeholder a body or subject may use, with what it holds (shown on the edit page).
+# Every placeholder a body or subject may use, with what it holds (shown on the edit page, in the
+# reader's language: the meanings are msgids).
 PLACEHOLDERS: dict[str, str] = {
-    "case.name": "The person's name (Latin script)",
-    "case.name_native": "The person's name in their own script",
-    "case.country": "Country name in the letter's language, e.g. Vietnam, Viêt Nam",
-    "case.country_code": "ISO country code, e.g. VN",
-    "case.profession": "Profession or role",
-    "case.category": "Category, in English only: e.g. Human rights defender",
-    "case.place_of_detention": "Public place of detention",
-    "case.charges": "Public charges",
-    "case.sentence": "Public sentence",
-    "case.status": "Current status, in English only: e.g. Sentenced",
-    "case.detained_since": "Date of arrest in the letter's language, e.g. May 2015",
-    "case.days_detained": "Days since the arrest (a number, in the letter's digits)",
-    "case.time_detained": "Time held so far in the letter's language, e.g. 8 years",
-    "addressee.honorific": "Honorific, e.g. H.E.",
-    "addressee.name": "Addressee's name",
-    "addressee.full_name": "Honorific and name",
-    "addressee.position": "Position, e.g. Minister of Justice",
-    "addressee.institution": "Institution",
-    "addressee.salutation": "Salutation, e.g. Dear Minister",
-    "addressee.country": "Addressee's country name in the letter's language",
-    "supporter.name": "The sender's name (empty in the plain letter)",
-    "supporter.address": "The sender's address (empty in the plain letter)",
-    "today": "Today's date in the letter's language, e.g. 8 October 2020",
+    "case.name": N_("The person's name (Latin script)"),
+    "case.name_native": N_("The person's name in their own script"),
+    "case.country": N_("Country name in the letter's language, e.g. Vietnam, Viêt Nam"),
+    "case.country_code": N_("ISO country code, e.g. VN"),
+    "case.profession": N_("Profession or role"),
+    "case.category": N_("Category in the letter's language, e.g. Journalist, Journaliste"),
+    "case.place_of_detention": N_("Public place of detention"),
+    "case.charges": N_("Public charges"),
+    "case.sentence": N_("Public sentence"),
+    "case.status": N_("Current status in the letter's language, e.g. Detained, En détention"),
+    "case.detained_since": N_("Date of arrest in the letter's language, e.g. May 2015"),
+    "case.days_detained": N_("Days since the arrest (a number, in the letter's digits)"),
+    "case.time_detained": N_("Time held so far in the letter's language, e.g. 8 years"),
+    "addressee.honorific": N_("Honorific, e.g. H.E."),
+    "addressee.name": N_("Addressee's name"),
+    "addressee.full_name": N_("Honorific and name"),
+    "addressee.position": N_("Position, e.g. Minister of Justice"),
+    "addressee.institution": N_("Institution"),
+    "addressee.salutation": N_("Salutation, e.g. Dear Minister"),
+    "addressee.country": N_("Addressee's country name in the letter's language"),
+    "supporter.name": N_("The sender's name (empty in the plain letter)"),
+    "supporter.address": N_("The sender's address (empty in the plain letter)"),
+    "today": N_("Today's date in the letter's language, e.g. 8 October 2020"),
 }
 
 # What the letter prints itself around the subject and body, so the editor never types it.
 ADDED_BY_LETTER: dict[str, str] = {
-    "addressee.salutation": (
+    "addressee.salutation": N_(
         "The addressee's salutation with the punctuation of the letter's language "
         '("Dear Minister,", "尊敬的部长\uff1a") is printed before your text: start the body '
         "with its first sentence. A body that starts with {{ addressee.salutation }} gets no "
         "second one."
     ),
-    "closing": (
+    "closing": N_(
         'The closing ("Yours sincerely,", "此致 敬礼\uff01"), the signature line and the list of '
         "copies are printed after your text and the asks, in the letter's language."
     ),

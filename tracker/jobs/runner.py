@@ -275,8 +275,11 @@ def expire_results(config: Mapping[str, Any], now: dt.datetime | None = None) ->
 
 
 def housekeeping() -> None:
-    """The every-minute task: reap stale jobs, expire old results, close appeals past their date."""
+    """The every-minute task: reap stale jobs, expire old results, close appeals past their
+    date, forget failed sign-ins that can no longer lock anyone out."""
+    from tracker import unit_of_work
     from tracker.jobs.deadlines import close_expired
+    from tracker.services.accounts.throttle import prune_failures
 
     app = worker_app()
     with app.app_context():
@@ -286,6 +289,7 @@ def housekeeping() -> None:
         finally:
             db.session.remove()
     close_expired(app)
+    unit_of_work.background(app, prune_failures)
 
 
 def daily_reminders() -> None:

@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.crypto import EncryptedText
 from tracker.domain.vocabulary import Role
 from tracker.models.base import Base, UTCDateTime, utcnow
 
@@ -33,7 +34,8 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(16), default="", server_default="")
     # Two-factor sign-in (RFC 6238): the base32 secret, set when enrolment starts and confirmed
     # by a first valid code; the time step of the last accepted code, so none is used twice.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # A credential: stored encrypted like every private value (tracker.crypto).
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
     totp_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column()
 

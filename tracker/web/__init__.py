@@ -60,6 +60,9 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["appeal_kind_label"] = labels.appeal_kind_label
     app.jinja_env.filters["consent_giver_label"] = labels.consent_giver_label
     app.jinja_env.filters["appeal_status_label"] = labels.appeal_status_label
+    app.jinja_env.filters["facility_kind_label"] = labels.facility_kind_label
+    app.jinja_env.filters["hearing_kind_label"] = labels.hearing_kind_label
+    app.jinja_env.filters["letter_report_kind_label"] = labels.letter_report_kind_label
     # A name or address typed in any script, inside a sentence of the page's language, keeps its
     # own direction: "نداء إلى <bdi>H.E. Le Thanh Long</bdi>" (escaped, then isolated).
     # A letter's language named in the reader's language ("Persian (فارسی)").

@@ -201,7 +201,7 @@ def revoke_token(token_id: int) -> Page:
 def audit() -> Page:
     form = AuditFilterForm(request.args)
     everyone = account_queries.users_by_email(db.session)
-    form.user.choices = options([("", "Anyone"), *[(str(u.id), u.email) for u in everyone]])
+    form.user.choices = options([("", _("Anyone")), *[(str(u.id), u.email) for u in everyone]])
     user_arg = request.args.get("user", "")
     case_arg = (request.args.get("case") or "").strip()
     case = audit_log.find_case(db.session, case_arg) if case_arg else None

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tracker import unit_of_work
+from tracker.domain.messages import N_
 from tracker.extensions import db, login_manager
 from tracker.models import User, utcnow
 from tracker.services.accounts import users
@@ -35,7 +36,9 @@ _UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
 def init_app(app: Flask) -> None:
     """Connect Flask-Login to the users table and register the sign-in pages."""
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
+    # Flask-Login flashes this through `localize_callback`: in the reader's language.
+    login_manager.login_message = N_("Please sign in to see that page.")
+    login_manager.localize_callback = _
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 

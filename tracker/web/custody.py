@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from tracker.domain.custody import LetterRules, needs_verification
+from tracker.domain.errors import NotFound
 from tracker.extensions import db
 from tracker.models import Case, Facility
+from tracker.services.custody import corrections, letter_reports, placements
 from tracker.services.custody import facilities as facility_service
-from tracker.services.custody import letter_reports, placements
 from tracker.services.custody.figures import facility_figures
 from tracker.services.pagination import page_number
 from tracker.web import editing
 from tracker.web.access import current_actor, editor_required, staff_required
 from tracker.web.custody_forms import FacilityForm, HearingForm, LetterReportForm, PlacementForm
-from tracker.web.forms import country_choices
+from tracker.web.forms import ActionForm, country_choices
 
 bp = Blueprint("custody", __name__, url_prefix="/staff")
 
@@ -107,7 +109,7 @@ def edit_facility(facility_id: int) -> Page:
 def new_placement(case_id: int) -> Page:
     record: Case = db.get_or_404(Case, case_id)
     form = PlacementForm()
-    form.facility_id.choices = [("", "Choose a facility")] + [
+    form.facility_id.choices = [("", _("Choose a facility"))] + [
         (value, label) for value, label in facility_service.facility_choices(db.session)
     ]
     saved = editing.saved(
@@ -179,3 +181,34 @@ def new_letter_report(case_id: int) -> Page:
     return render_template(
         "custody/letter_report_form.html", form=form, case=record
     ), editing.form_status()
+
+
+# What a "Remove" button on the case page removes: (service, message, where to land).
+REMOVERS = {
+    "placements": (corrections.remove_placement, _l("Move removed."), "#timeline-heading"),
+    "hearings": (corrections.remove_hearing, _l("Hearing removed."), "#timeline-heading"),
+    "letter-reports": (
+        corrections.remove_letter_report,
+        _l("Letter report removed."),
+        "#letters-fate-heading",
+    ),
+}
+
+
+@bp.post("/cases/<int:case_id>/placements/<int:row_id>/remove", defaults={"what": "placements"})
+@bp.post("/cases/<int:case_id>/hearings/<int:row_id>/remove", defaults={"what": "hearings"})
+@bp.post(
+    "/cases/<int:case_id>/letter-reports/<int:row_id>/remove", defaults={"what": "letter-reports"}
+)
+@editor_required
+def remove_record(case_id: int, what: str, row_id: int) -> Page:
+    """Remove a placement, hearing or letter report recorded by mistake (the audit keeps it)."""
+    record: Case = db.get_or_404(Case, case_id)
+    remove, message, anchor = REMOVERS[what]
+    if ActionForm().validate_on_submit():
+        try:
+            remove(db.session, current_actor(), record, row_id)
+        except NotFound:
+            abort(404)
+        flash(str(message), "success")
+    return redirect(url_for("staff.case", case_id=record.id) + anchor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,12 +24,13 @@ from tracker.models import Facility
 from tracker.services.custody.facilities import FACILITY_FIELDS
 from tracker.web.forms import PRECISION_CHOICES, country_choices, options
 
-KIND_CHOICES = [(k.value, k.label) for k in FacilityKind]
-HEARING_CHOICES = [(k.value, k.label) for k in HearingKind]
+# Labels are lazy: each form shows them in the language of the request that renders it.
+KIND_CHOICES = [(k.value, _l(k.label)) for k in FacilityKind]
+HEARING_CHOICES = [(k.value, _l(k.label)) for k in HearingKind]
 REPORT_CHOICES = [
-    (LetterReportKind.RETURNED.value, "Returned to sender"),
-    (LetterReportKind.REPLY.value, "A reply came"),
-    (LetterReportKind.DELIVERED.value, "Delivered (confirmed by family or lawyer)"),
+    (LetterReportKind.RETURNED.value, _l("Returned to sender")),
+    (LetterReportKind.REPLY.value, _l("A reply came")),
+    (LetterReportKind.DELIVERED.value, _l("Delivered (confirmed by family or lawyer)")),
 ]
 
 
@@ -37,26 +39,26 @@ def _lines(text: str | None) -> list[str]:
 
 
 class FacilityForm(FlaskForm):
-    name = StringField("Name (Latin script)", validators=[DataRequired(), Length(max=200)])
-    name_native = StringField("Name in the local script", validators=[Length(max=200)])
-    kind = SelectField("Kind", choices=options(KIND_CHOICES), default="prison")
-    country = SelectField("Country", validators=[DataRequired()])
-    address_lines = TextAreaField("Postal address, Latin script (one line per line)")
-    address_lines_native = TextAreaField("Postal address, local script (one line per line)")
-    accepts_letters = BooleanField("Accepts letters", default=True)
-    address_verified_on = DateField("Address verified on", validators=[Optional()])
-    languages = StringField("Languages the censor lets through", validators=[Length(max=300)])
-    envelope = TextAreaField("The envelope must carry (one per line)")
-    allowed = TextAreaField("May be enclosed (one per line)")
-    forbidden = TextAreaField("Must not be written or enclosed (one per line)")
-    notes = TextAreaField("Notes for letter writers", validators=[Length(max=2000)])
+    name = StringField(_l("Name (Latin script)"), validators=[DataRequired(), Length(max=200)])
+    name_native = StringField(_l("Name in the local script"), validators=[Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=options(KIND_CHOICES), default="prison")
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    address_lines = TextAreaField(_l("Postal address, Latin script (one line per line)"))
+    address_lines_native = TextAreaField(_l("Postal address, local script (one line per line)"))
+    accepts_letters = BooleanField(_l("Accepts letters"), default=True)
+    address_verified_on = DateField(_l("Address verified on"), validators=[Optional()])
+    languages = StringField(_l("Languages the censor lets through"), validators=[Length(max=300)])
+    envelope = TextAreaField(_l("The envelope must carry (one per line)"))
+    allowed = TextAreaField(_l("May be enclosed (one per line)"))
+    forbidden = TextAreaField(_l("Must not be written or enclosed (one per line)"))
+    notes = TextAreaField(_l("Notes for letter writers"), validators=[Length(max=2000)])
     version = HiddenField()
 
     FIELDS = FACILITY_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = options([("", "Choose a country"), *country_choices()])
+        self.country.choices = options([("", _l("Choose a country")), *country_choices()])
 
     def load(self, facility: Facility) -> None:
         """Fill the form from a saved facility."""
@@ -98,26 +100,30 @@ class FacilityForm(FlaskForm):
 
 
 class PlacementForm(FlaskForm):
-    facility_id = SelectField("Facility", validators=[DataRequired()])
-    effective_on = DateField("Moved there on", validators=[DataRequired()])
+    facility_id = SelectField(_l("Facility"), validators=[DataRequired()])
+    effective_on = DateField(_l("Moved there on"), validators=[DataRequired()])
     precision = SelectField(
-        "How much of the date is known", choices=options(PRECISION_CHOICES), default="day"
+        _l("How much of the date is known"), choices=options(PRECISION_CHOICES), default="day"
     )
-    public_note = TextAreaField("Public note", validators=[Length(max=2000)])
-    source_url = URLField("Source (web address)", validators=[Optional(), URL(), Length(max=2000)])
+    public_note = TextAreaField(_l("Public note"), validators=[Length(max=2000)])
+    source_url = URLField(
+        _l("Source (web address)"), validators=[Optional(), URL(), Length(max=2000)]
+    )
 
 
 class HearingForm(FlaskForm):
-    on = DateField("Date", validators=[DataRequired()])
-    kind = SelectField("Kind", choices=options(HEARING_CHOICES), default="hearing")
-    court = StringField("Court", validators=[Length(max=300)])
-    public_note = TextAreaField("Public note", validators=[Length(max=2000)])
+    on = DateField(_l("Date"), validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=options(HEARING_CHOICES), default="hearing")
+    court = StringField(_l("Court"), validators=[Length(max=300)])
+    public_note = TextAreaField(_l("Public note"), validators=[Length(max=2000)])
 
 
 class LetterReportForm(FlaskForm):
-    kind = SelectField("What happened", choices=options(REPORT_CHOICES), default="returned")
-    on = DateField("On", validators=[DataRequired()])
+    kind = SelectField(_l("What happened"), choices=options(REPORT_CHOICES), default="returned")
+    on = DateField(_l("Date"), validators=[DataRequired()])
     count = IntegerField(
-        "How many letters", default=1, validators=[DataRequired(), NumberRange(min=1, max=10_000)]
+        _l("How many letters"),
+        default=1,
+        validators=[DataRequired(), NumberRange(min=1, max=10_000)],
     )
-    note = TextAreaField("Note", validators=[Length(max=2000)])
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])

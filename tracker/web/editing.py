@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from tracker import unit_of_work
+from tracker import labels, unit_of_work
 from tracker.domain.errors import StaleEdit, ValidationError
 from tracker.web.forms import apply_errors, submitted_version
 
@@ -115,18 +115,32 @@ def field_label(form: FlaskForm, name: str) -> str:
     return str(found.label.text) if found is not None else name.replace("_", " ").capitalize()
 
 
+# Fields whose stored token is shown as its label in the reader's language, by record type.
+_TOKEN_LABELS: dict[tuple[str, str], Callable[[str | None], str]] = {
+    ("Case", "category"): labels.category_label,
+    ("Case", "status"): labels.status_label,
+    ("Facility", "kind"): labels.facility_kind_label,
+    ("Appeal", "kind"): labels.appeal_kind_label,
+    ("Appeal", "status"): labels.appeal_status_label,
+}
+
+
 def shown_value(record: Any, name: str) -> str:
     """A field's current value as a short text for the stale-edit warning."""
-    return shown(getattr(record, name, ""))
+    value = getattr(record, name, "")
+    if name == "country" and value:
+        return labels.country_name(value)
+    label = _TOKEN_LABELS.get((type(record).__name__, name))
+    return label(value) if label is not None and value else shown(value)
 
 
 def shown(value: Any) -> str:
     """A value as a short text: lists joined, yes/no, "(empty)", cut at 120 characters."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
     if value is None or value == "":
-        return "(empty)"
+        return _("(empty)")
     text = str(value)
     return text if len(text) <= 120 else text[:117] + "…"

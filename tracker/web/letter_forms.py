@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -21,14 +22,15 @@ from tracker.models import Addressee, Appeal, Campaign
 from tracker.services.letters.fields import ADDRESSEE_FIELDS, APPEAL_FIELDS, CAMPAIGN_FIELDS
 from tracker.web.forms import country_choices, options
 
+# Labels are lazy: each form shows them in the language of the request that renders it.
 KIND_CHOICES = [
-    (AppealKind.APPEAL.value, "Appeal (to an official)"),
-    (AppealKind.SOLIDARITY.value, "Solidarity (to the person or family)"),
+    (AppealKind.APPEAL.value, _l("Appeal (to an official)")),
+    (AppealKind.SOLIDARITY.value, _l("Solidarity (to the person or family)")),
 ]
 APPEAL_STATUS_CHOICES = [
-    (AppealStatus.DRAFT.value, "Draft (not on the public site)"),
-    (AppealStatus.ACTIVE.value, "Active (supporters can write)"),
-    (AppealStatus.CLOSED.value, "Closed"),
+    (AppealStatus.DRAFT.value, _l("Draft (not on the public site)")),
+    (AppealStatus.ACTIVE.value, _l("Active (supporters can write)")),
+    (AppealStatus.CLOSED.value, _l("Closed (no longer open to letters)")),
 ]
 
 
@@ -37,22 +39,22 @@ def _text(value: Any) -> str:
 
 
 class AddresseeForm(FlaskForm):
-    honorific = StringField("Honorific", validators=[Length(max=50)])
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    position = StringField("Position", validators=[Length(max=200)])
-    institution = StringField("Institution", validators=[Length(max=300)])
-    address_lines = TextAreaField("Postal address (one line per line)")
-    country = SelectField("Country", validators=[DataRequired()])
-    email = StringField("Email", validators=[Length(max=254)])
-    salutation = StringField("Salutation", validators=[Length(max=200)])
-    language = StringField("Language", default="en", validators=[Length(max=35)])
+    honorific = StringField(_l("Honorific"), validators=[Length(max=50)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    position = StringField(_l("Position"), validators=[Length(max=200)])
+    institution = StringField(_l("Institution"), validators=[Length(max=300)])
+    address_lines = TextAreaField(_l("Postal address (one line per line)"))
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    email = StringField(_l("Email"), validators=[Length(max=254)])
+    salutation = StringField(_l("Salutation"), validators=[Length(max=200)])
+    language = StringField(_l("Language"), default="en", validators=[Length(max=35)])
     version = HiddenField()
 
     FIELDS = ADDRESSEE_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = options([("", "Choose a country"), *country_choices()])
+        self.country.choices = options([("", _l("Choose a country")), *country_choices()])
 
     def load(self, addressee: Addressee) -> None:
         """Fill the form from a saved addressee."""
@@ -67,13 +69,13 @@ class AddresseeForm(FlaskForm):
 
 
 class CampaignForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    slug = StringField("Slug (in web addresses)", validators=[Length(max=120)])
-    description = TextAreaField("Description", validators=[Length(max=5000)])
-    starts_on = DateField("Starts on", validators=[Optional()])
-    ends_on = DateField("Ends on", validators=[Optional()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Slug (in web addresses)"), validators=[Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    starts_on = DateField(_l("Starts on"), validators=[Optional()])
+    ends_on = DateField(_l("Ends on"), validators=[Optional()])
     letter_target = IntegerField(
-        "Letter target", default=0, validators=[Optional(), NumberRange(min=0)]
+        _l("Letter target"), default=0, validators=[Optional(), NumberRange(min=0)]
     )
 
     FIELDS = CAMPAIGN_FIELDS
@@ -93,16 +95,16 @@ class CampaignForm(FlaskForm):
 
 
 class AppealForm(FlaskForm):
-    kind = SelectField("Kind", choices=options(KIND_CHOICES), default="appeal")
-    language = StringField("Language (BCP 47 tag)", default="en", validators=[Length(max=35)])
-    addressee_id = SelectField("Addressee", default="")
-    copies_to = SelectMultipleField("Copies to", default=[])
-    subject = StringField("Subject", validators=[Length(max=300)])
-    body = TextAreaField("Body", validators=[Length(max=20_000)])
-    asks = TextAreaField("Asks (one per line)")
-    deadline = DateField("Take action before", validators=[Optional()])
-    status = SelectField("Status", choices=options(APPEAL_STATUS_CHOICES), default="draft")
-    campaign = SelectField("Campaign", default="")
+    kind = SelectField(_l("Kind"), choices=options(KIND_CHOICES), default="appeal")
+    language = StringField(_l("Language (BCP 47 tag)"), default="en", validators=[Length(max=35)])
+    addressee_id = SelectField(_l("Addressee"), default="")
+    copies_to = SelectMultipleField(_l("Copies to"), default=[])
+    subject = StringField(_l("Subject"), validators=[Length(max=300)])
+    body = TextAreaField(_l("Body"), validators=[Length(max=20_000)])
+    asks = TextAreaField(_l("Asks (one per line)"))
+    deadline = DateField(_l("Take action before"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=options(APPEAL_STATUS_CHOICES), default="draft")
+    campaign = SelectField(_l("Campaign"), default="")
     version = HiddenField()
 
     FIELDS = APPEAL_FIELDS
@@ -115,9 +117,9 @@ class AppealForm(FlaskForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.addressee_id.choices = options([("", "No addressee"), *(addressees or [])])
+        self.addressee_id.choices = options([("", _l("No addressee")), *(addressees or [])])
         self.copies_to.choices = options(addressees or [])
-        self.campaign.choices = options([("", "No campaign"), *(campaigns or [])])
+        self.campaign.choices = options([("", _l("No campaign")), *(campaigns or [])])
 
     def load(self, appeal: Appeal) -> None:
         """Fill the form from a saved appeal."""

@@ -24,7 +24,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import OperationalError
 
 from tracker import unit_of_work
@@ -46,8 +45,9 @@ from tracker.services.publishing.letter_page import (
     letter_preview,
     posting_rules,
 )
-from tracker.services.publishing.letter_state import appeal_state
+from tracker.services.publishing.letter_state import AppealState
 from tracker.services.publishing.objects import AppealCard
+from tracker.web import public_pages
 
 bp = Blueprint("public", __name__)
 
@@ -62,6 +62,10 @@ def _on_register(state: Any) -> None:
     # (services.publishing.changes), so an edit or an unpublication is seen by every process
     # on this machine as soon as its request returned; 0 turns the memo off.
     state.app.config.setdefault("LETTER_STATE_TTL_SECONDS", 1.0)
+    # How long a server process may reuse a public page or letter card it built (seconds): the
+    # same stamp empties them at once on this machine; the bound is for other machines sharing
+    # the database but not the stamp (README: several machines); 0 turns the memo off.
+    state.app.config.setdefault("PUBLIC_PAGE_TTL_SECONDS", 60.0)
 
 
 def _today() -> dt.date:
@@ -93,35 +97,45 @@ def home() -> str:
     today = _today()
     country = request.args.get("country", "").strip().upper() or None
     campaign = request.args.get("campaign", "").strip() or None
-    cards = public_service.active_appeal_cards(
-        db.session, today, country=country, campaign=campaign
-    )
-    countries, campaigns = public_service.filter_choices(db.session, today)
-    return render_template(
-        "public/home.html",
-        progress=public_campaign(db.session, campaign) if campaign else None,
-        cards=cards,
-        today=today,
-        countries=countries,
-        campaigns=campaigns,
-        country=country or "",
-        campaign=campaign or "",
-    )
+
+    def build() -> str:
+        cards = public_service.active_appeal_cards(
+            db.session, today, country=country, campaign=campaign
+        )
+        countries, campaigns = public_service.filter_choices(db.session, today)
+        return public_pages.render_marked(
+            "public/home.html",
+            progress_slot=public_pages.mark("progress"),
+            cards=cards,
+            today=today,
+            countries=countries,
+            campaigns=campaigns,
+            country=country or "",
+            campaign=campaign or "",
+        )
+
+    progress = public_campaign(db.session, campaign) if campaign else None
+    # A campaign's count changes with every letter posted: counted afresh, never kept.
+    live = render_template("public/_campaign_progress.html", progress=progress) if progress else ""
+    return public_pages.filled(public_pages.kept(build, today), progress=live)
 
 
 @bp.get("/cases/<slug>")
 def case(slug: str) -> Response:
-    person = _or_404(public_service.public_case, db.session, slug)
-    appeals = public_service.appeals_of_case(db.session, person)
     today = _today()
-    page = render_template(
-        "public/case.html",
-        case=person,
-        appeals=appeals,
-        today=today,
-        open_appeals=[a for a in appeals if a.is_open(today)],
-    )
-    return _revalidated(Response(page))
+
+    def build() -> str:
+        person = _or_404(public_service.public_case, db.session, slug)
+        appeals = public_service.appeals_of_case(db.session, person)
+        return public_pages.render_marked(
+            "public/case.html",
+            case=person,
+            appeals=appeals,
+            today=today,
+            open_appeals=[a for a in appeals if a.is_open(today)],
+        )
+
+    return _revalidated(Response(public_pages.filled(public_pages.kept(build, today))))
 
 
 @bp.get("/cases/<slug>/photo")
@@ -147,8 +161,15 @@ def _revalidated(response: Response, etag: str | None = None) -> Response:
 
 
 def _card(slug: str, appeal_id: int) -> AppealCard:
-    person, appeal = _or_404(public_service.public_appeal, db.session, slug, appeal_id)
-    return AppealCard(person, appeal)
+    """The public case and appeal, kept per process until anything published changes."""
+
+    def load() -> AppealCard:
+        person, appeal = _or_404(public_service.public_appeal, db.session, slug, appeal_id)
+        return AppealCard(person, appeal)
+
+    memo = current_app.extensions["public_pages"]
+    ttl = float(current_app.config["PUBLIC_PAGE_TTL_SECONDS"])
+    return memo.get(("card", slug, appeal_id), load, ttl=ttl, now=time.monotonic())  # type: ignore[no-any-return]
 
 
 def _gone(card_case_id: int) -> ResponseReturnValue:
@@ -158,38 +179,56 @@ def _gone(card_case_id: int) -> ResponseReturnValue:
 
 @bp.get("/cases/<slug>/letters/<int:appeal_id>")
 def letter(slug: str, appeal_id: int) -> ResponseReturnValue:
-    card = _card(slug, appeal_id)
     today = _today()
-    is_open = card.appeal.is_open(today) and card.case.is_held
-    token = posted.issue_token(_secret(), appeal_id, today) if is_open else ""
-    page = render_template(
-        "public/letter.html",
-        card=card,
-        case=card.case,
-        appeal=card.appeal,
-        today=today,
-        is_open=is_open,
-        papers=PAPERS,
-        text=letter_preview(card, today, _organisation()),
-        rules=posting_rules(card),
-        language_label=language_label(card.appeal.language, current_language()),
-        posted_token=token,
-    )
+
+    def build() -> tuple[str, bool]:
+        card = _card(slug, appeal_id)
+        is_open = card.appeal.is_open(today) and card.case.is_held
+        page = public_pages.render_marked(
+            "public/letter.html",
+            card=card,
+            case=card.case,
+            appeal=card.appeal,
+            today=today,
+            is_open=is_open,
+            papers=PAPERS,
+            # The letter's words are laid out here once per version of what it prints.
+            text=letter_preview(card, today, _organisation()),
+            rules=posting_rules(card),
+            language_label=language_label(card.appeal.language, current_language()),
+            posted_token=public_pages.mark("posted"),
+        )
+        return page, is_open
+
+    kept, is_open = public_pages.kept(build, today, _organisation())
+    page = public_pages.with_messages(kept)
     # The page carries this visitor's CSRF token, which is signed afresh on every request, and
     # a fresh one-time "I posted it" token: the ETag is the page without either, plus the
     # session's CSRF secret it was made from (a revisit answered 304 keeps its own token).
-    secret = str(session.get("csrf_token", ""))
-    bare = page.replace(generate_csrf(), "")
-    if token:
-        bare = bare.replace(token, "")
-    digest = hashlib.sha256((bare + secret).encode())
-    response = Response(page)
+    token = posted.issue_token(_secret(), appeal_id, today) if is_open else ""
+    page_with_tokens = public_pages.with_tokens(page, posted=token)
+    digest = hashlib.sha256((page + str(session.get("csrf_token", ""))).encode())
+    response = Response(page_with_tokens)
     response.cache_control.private = True
     return _revalidated(response, digest.hexdigest()[:32])
 
 
 def _secret() -> str:
     return str(current_app.config["SECRET_KEY"])
+
+
+def letter_state(slug: str, appeal_id: int) -> AppealState:
+    """What decides whether and which letter to serve, from the per-process memo; else 404."""
+    try:
+        return current_app.extensions["letter_states"].get(  # type: ignore[no-any-return]
+            db.session,
+            slug,
+            appeal_id,
+            ttl=float(current_app.config["LETTER_STATE_TTL_SECONDS"]),
+            now=time.monotonic(),
+        )
+    except NotFound:
+        abort(404)
 
 
 def _paper() -> str:
@@ -217,16 +256,7 @@ def _count_download(appeal_id: int) -> None:
 @bp.get("/cases/<slug>/letters/<int:appeal_id>.pdf")
 def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
     paper = _paper()
-    try:
-        state = current_app.extensions["letter_states"].get(
-            db.session,
-            slug,
-            appeal_id,
-            ttl=float(current_app.config["LETTER_STATE_TTL_SECONDS"]),
-            now=time.monotonic(),
-        )
-    except NotFound:
-        abort(404)
+    state = letter_state(slug, appeal_id)
     today = _today()
     if not state.is_open(today):
         return _gone(state.case_id)
@@ -238,6 +268,7 @@ def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
             paper=paper,
             today=today,
             organisation=_organisation(),
+            reader=current_language(),
         )
     except LetterError as exc:
         return render_template("public/letter_error.html", message=exc.message), 422
@@ -273,7 +304,7 @@ def _rate_limited(slug: str, appeal_id: int) -> Response | None:
 @bp.post("/cases/<slug>/letters/<int:appeal_id>.pdf")
 def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
     paper = _paper()
-    state = _or_404(appeal_state, db.session, slug, appeal_id)
+    state = letter_state(slug, appeal_id)
     today = _today()
     if not state.is_open(today):
         return _gone(state.case_id)
@@ -293,6 +324,7 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
             paper=paper,
             today=today,
             organisation=_organisation(),
+            reader=current_language(),
         )
     except LetterError as exc:
         flash(exc.message, "error")

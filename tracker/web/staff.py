@@ -130,7 +130,6 @@ def edit_case(case_id: int) -> Page:
         changed_since=lambda version: case_service.changed_fields_since(
             db.session, record, version
         ),
-        shown=_shown,
         done_url=lambda: url_for("staff.case", case_id=record.id),
     )
     if result.done is not None:
@@ -138,12 +137,6 @@ def edit_case(case_id: int) -> Page:
     return render_template(
         "staff/case_form.html", form=form, case=record, stale=result.stale
     ), result.status
-
-
-def _shown(case: Case, name: str) -> str:
-    if name == "status":
-        return Status(case.status).label
-    return editing.shown_value(case, name)
 
 
 @bp.route("/cases/<int:case_id>/status", methods=["GET", "POST"])

@@ -24,9 +24,8 @@ from tracker.services.letters import counters, posted
 from tracker.services.publishing import queries as public_service
 from tracker.services.publishing.birthdays import coming_birthdays
 from tracker.services.publishing.changes import Stamp
-from tracker.services.publishing.letter_state import appeal_state
 from tracker.services.publishing.write import WriteChoice, WriteMemo
-from tracker.web.public import bp
+from tracker.web.public import bp, letter_state
 
 LIMITED = "limited"
 POSTED_MESSAGES: dict[str, tuple[str, str]] = {
@@ -88,10 +87,7 @@ def _posted_allowed() -> bool:
 
 @bp.post("/cases/<slug>/letters/<int:appeal_id>/sent")
 def letter_sent(slug: str, appeal_id: int) -> ResponseReturnValue:
-    try:
-        state = appeal_state(db.session, slug, appeal_id)
-    except NotFound:
-        abort(404)
+    state = letter_state(slug, appeal_id)
     outcome: str = posted.Redeemed.INVALID
     if not _posted_allowed():
         outcome = LIMITED

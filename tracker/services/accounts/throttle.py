@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from tracker.models import FailedLogin, utcnow
@@ -29,6 +29,9 @@ PER_ADDRESS_AND_ACCOUNT = 10
 PER_ADDRESS = 50
 CODES_PER_ACCOUNT = 10
 MAX_ADDRESS_LENGTH = 64
+# A failure older than this can no longer lock anyone out (WINDOW + WAIT); kept a day for a
+# look at an attack, then deleted by the worker's housekeeping.
+KEEP_FAILURES = dt.timedelta(days=1)
 
 
 class Stage(StrEnum):
@@ -84,3 +87,10 @@ def record_failure(
         )
     )
     session.flush()
+
+
+def prune_failures(session: Session, now: dt.datetime | None = None) -> int:
+    """Delete failed sign-ins older than KEEP_FAILURES (they lock nobody out); how many."""
+    cutoff = (now or utcnow()) - KEEP_FAILURES
+    result = session.execute(delete(FailedLogin).where(FailedLogin.at < cutoff))
+    return int(getattr(result, "rowcount", 0))  # a DML result (CursorResult) has one

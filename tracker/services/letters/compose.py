@@ -31,6 +31,7 @@ from tracker.paths import STATIC_DIR, TEMPLATES_DIR
 from tracker.services.custody.addressing import letter_parts
 from tracker.services.letters.language import LanguageError, LetterLanguage, letter_language
 from tracker.services.letters.localise import localised_addressee, localised_case, page_style
+from tracker.services.letters.terms import guidance_words, title_for
 from tracker.services.letters.words import WORDS_DIR, words_for
 from tracker.services.publishing.objects import AppealCard, PublicCase
 from tracker.services.templating import render_document
@@ -38,6 +39,9 @@ from tracker.services.templating import render_document
 PAPERS = ("a4", "letter")
 LETTER_STYLES = ("css/letter.css",)
 MAX_LETTER_PAGES = 4
+# The guidance page after a solidarity letter is laid out apart and does not count against
+# MAX_LETTER_PAGES; the longest rules a facility may hold (check_rules' limits) fit in this.
+MAX_GUIDANCE_PAGES = 12
 # A letter is checked at save and activation in well under this; a download in about 0.06 s.
 LETTER_SECONDS = 5.0
 # A generous estimate of what fits: a line of 11 pt text holds about 90 characters and a page
@@ -58,6 +62,15 @@ class LetterError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def too_many_pages_message() -> str:
+    """Why a letter longer than MAX_LETTER_PAGES is refused (its guidance page not counted)."""
+    return (
+        f"This letter cannot be printed: it takes more than {MAX_LETTER_PAGES} pages, and a "
+        f"letter has at most {MAX_LETTER_PAGES} (a solidarity letter's guidance page is not "
+        "counted). Shorten its text or its asks."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +142,13 @@ def letter_context(
     supporter: Supporter | None = None,
     stamp: bool = False,
     worst_case: bool = False,
+    reader: str = "en",
 ) -> dict[str, Any]:
     """What the letter template prints: plain values, the caseworker's text filled in.
 
-    With `worst_case`, every placeholder holds the longest value its field allows.
+    With `worst_case`, every placeholder holds the longest value its field allows. `reader` is
+    the language of whoever prints the letter (the site's): a solidarity letter's guidance page
+    speaks it, whatever the letter's own language.
     """
     case, appeal = card.case, card.appeal
     language = _language(appeal.language)
@@ -188,6 +204,8 @@ def letter_context(
     )
     # A solidarity letter goes to the person (or the forwarding address), rules after it.
     letter.update(letter_parts(card))
+    if letter.get("guidance"):
+        letter["guidance_words"] = guidance_words(reader, letter["guidance"])
     return letter
 
 
@@ -198,9 +216,9 @@ def _language(tag: str) -> LetterLanguage:
         return letter_language("en")
 
 
-def letter_title(case: PublicCase) -> str:
-    """The PDF title of a person's letter."""
-    return f"Letter for {case.name}"
+def letter_title(case: PublicCase, language: str = "en") -> str:
+    """The PDF title of a person's letter, in the letter's language."""
+    return title_for(case.name, language)
 
 
 def document_html(letters: Sequence[dict[str, Any]], *, title: str, organisation: str) -> str:
@@ -235,7 +253,49 @@ def letter_html(
     organisation: str,
     sender_mode: str = "lines",
     supporter: Supporter | None = None,
+    reader: str = "en",
 ) -> str:
-    """The HTML of one letter: sender `lines` to fill by hand, `blank` space, or `filled`."""
-    letter = letter_context(card, today=today, sender_mode=sender_mode, supporter=supporter)
-    return document_html([letter], title=letter_title(card.case), organisation=organisation)
+    """The HTML of one letter: sender `lines` to fill by hand, `blank` space, or `filled`.
+
+    A solidarity letter's guidance page is part of it (the staff preview shows both).
+    """
+    letter = letter_context(
+        card, today=today, sender_mode=sender_mode, supporter=supporter, reader=reader
+    )
+    return document_html(
+        [letter], title=letter_title(card.case, letter["lang"]), organisation=organisation
+    )
+
+
+def letter_documents(
+    card: AppealCard,
+    *,
+    today: dt.date,
+    organisation: str,
+    sender_mode: str = "lines",
+    supporter: Supporter | None = None,
+    reader: str = "en",
+) -> tuple[str, str | None]:
+    """The HTML of a letter and of its guidance page apart (None when it has none).
+
+    The guidance page is printed after the letter but is not part of it: it is laid out on its
+    own, in its reader's language, so it neither counts against the letter's MAX_LETTER_PAGES
+    nor enters the letter's page numbers ("Page 1 of 1" on a one-page letter).
+    """
+    letter = letter_context(
+        card, today=today, sender_mode=sender_mode, supporter=supporter, reader=reader
+    )
+    title = letter_title(card.case, letter["lang"])
+    guidance = None
+    if letter.get("guidance_words"):
+        letter["guidance_apart"] = True
+        words = letter["guidance_words"]
+        guidance = render_document(
+            "letters/guidance.html",
+            letter=letter,
+            title=title,
+            organisation=organisation,
+            doc_lang=words.lang,
+            doc_dir=words.dir,
+        )
+    return document_html([letter], title=title, organisation=organisation), guidance

@@ -127,15 +127,15 @@ def allow(session: Session, key: str, *, limit: int, window_seconds: int) -> boo
     start = dt.datetime.fromtimestamp(
         int(now.timestamp()) // window_seconds * window_seconds, tz=dt.UTC
     )
-    session.execute(
-        delete(RateLimitHit).where(RateLimitHit.window_start < start - dt.timedelta(days=1))
-    )
-    session.execute(
-        _upsert(session, RateLimitHit, {"key": key, "window_start": start}, {"count": 1})
-    )
+    # One statement counts the hit and says the count (a campaign day sends every "I posted
+    # it" and personalised letter through here).
     count = session.scalar(
-        select(RateLimitHit.count).where(
-            RateLimitHit.key == key, RateLimitHit.window_start == start
+        _upsert(session, RateLimitHit, {"key": key, "window_start": start}, {"count": 1}).returning(
+            RateLimitHit.count
         )
     )
+    if count == 1:  # a new window for this client: windows older than a day are forgotten
+        session.execute(
+            delete(RateLimitHit).where(RateLimitHit.window_start < start - dt.timedelta(days=1))
+        )
     return (count or 0) <= limit

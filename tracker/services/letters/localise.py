@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Any
 
 from tracker.services.letters.language import LetterLanguage, LocalNumber
+from tracker.services.letters.terms import category_word, status_word
 from tracker.services.letters.words import LetterWords
 from tracker.services.publishing.objects import PublicAddressee, PublicCase
 
 
 def localised_case(case: PublicCase, language: LetterLanguage, today: dt.date) -> dict[str, Any]:
-    """The case part of the placeholder context: dates, numbers, durations in `language`."""
+    """The case part of the placeholder context: dates, numbers, durations, status and category
+    in `language`."""
     values = case.placeholder_values(today)
     found = case.detention()
     values["detained_since"] = language.date(found.start, found.start_precision) if found else ""
@@ -19,6 +21,8 @@ def localised_case(case: PublicCase, language: LetterLanguage, today: dt.date) -
     values["days_detained"] = LocalNumber(days, language.number(days))
     values["time_detained"] = language.duration(days) if found else ""
     values["country"] = language.country(case.country, case.country_name)
+    values["status"] = status_word(case.status, language.tag)
+    values["category"] = category_word(case.category, language.tag)
     return values
 
 

@@ -20,14 +20,16 @@ from tracker.pdf import RenderRefused, layout, release_memory, time_limit
 from tracker.services.letters.compose import (
     CHARS_PER_LINE,
     LETTER_SECONDS,
+    MAX_GUIDANCE_PAGES,
     MAX_LETTER_LINES,
     MAX_LETTER_PAGES,
     PAPERS,
     LetterError,
     Supporter,
     letter_context,
-    letter_html,
+    letter_documents,
     stylesheets,
+    too_many_pages_message,
 )
 from tracker.services.publishing.objects import AppealCard, PublicAppeal, PublicCase
 from tracker.services.publishing.rows import (
@@ -88,7 +90,9 @@ def check_printable(card: AppealCard, *, today: dt.date, organisation: str) -> N
             f"allow it takes about {lines} lines; at most {MAX_LETTER_LINES} fit on "
             f"{MAX_LETTER_PAGES} pages."
         )
-    html = letter_html(
+    # The letter alone is held to MAX_LETTER_PAGES: a solidarity letter's guidance page is laid
+    # out apart (services/letters/render.py) and is not counted.
+    html, guidance = letter_documents(
         card,
         today=today,
         organisation=organisation,
@@ -99,7 +103,15 @@ def check_printable(card: AppealCard, *, today: dt.date, organisation: str) -> N
         try:
             with time_limit(LETTER_SECONDS):
                 layout(html, stylesheets(paper), max_pages=MAX_LETTER_PAGES)
+        except RenderRefused:
+            raise LetterError(too_many_pages_message()) from None
+        finally:
+            release_memory()
+    if guidance is not None:
+        try:
+            with time_limit(LETTER_SECONDS):
+                layout(guidance, stylesheets("a4"), max_pages=MAX_GUIDANCE_PAGES)
         except RenderRefused as exc:
-            raise LetterError(f"This letter cannot be printed: {exc.message}") from None
+            raise LetterError(f"The guidance page cannot be printed: {exc.message}") from None
         finally:
             release_memory()

@@ -13,21 +13,28 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
+from weasyprint import Document
+
 from tracker.domain.text import slugify
-from tracker.pdf import RenderRefused, render_pdf
+from tracker.domain.vocabulary import AppealKind
+from tracker.pdf import RenderRefused, layout, release_memory, render_pdf, time_limit, write
 from tracker.services.letters.compose import (
     LETTER_SECONDS,
+    MAX_GUIDANCE_PAGES,
     MAX_LETTER_PAGES,
     PAPERS,
     LetterError,
     Supporter,
     document_html,
     letter_context,
-    letter_html,
+    letter_documents,
     letter_title,
     stylesheets,
     template_version,
+    too_many_pages_message,
 )
+from tracker.services.letters.stamp import BaseLetters, read_base, stamped
+from tracker.services.letters.words import catalog_name
 from tracker.services.pdf_cache import CachedFile, cache_key, get_or_render
 from tracker.services.publishing.letter_state import AppealState
 from tracker.services.publishing.objects import AppealCard
@@ -41,17 +48,41 @@ def render_letter(
     organisation: str,
     sender_mode: str = "lines",
     supporter: Supporter | None = None,
+    reader: str = "en",
 ) -> bytes:
-    """Render one letter to PDF bytes (no cache)."""
-    html = letter_html(
-        card, today=today, organisation=organisation, sender_mode=sender_mode, supporter=supporter
+    """Render one letter to PDF bytes (no cache), a solidarity letter's guidance page after it.
+
+    The letter is held to MAX_LETTER_PAGES on its own; the guidance page (in the `reader`'s
+    language) is laid out apart and appended, so a four-page letter keeps its guidance page.
+    """
+    html, guidance = letter_documents(
+        card,
+        today=today,
+        organisation=organisation,
+        sender_mode=sender_mode,
+        supporter=supporter,
+        reader=reader,
     )
     try:
-        return render_pdf(
-            html, stylesheets(paper), max_pages=MAX_LETTER_PAGES, seconds=LETTER_SECONDS
-        )
+        with time_limit(LETTER_SECONDS):
+            document = _laid_out(html, paper)
+            if guidance is not None:
+                extra = _laid_out(guidance, paper, guidance=True)
+                document = document.copy([*document.pages, *extra.pages])
+            return write(document)
     except RenderRefused as exc:
         raise LetterError(f"This letter cannot be printed: {exc.message}") from None
+    finally:
+        release_memory()
+
+
+def _laid_out(html: str, paper: str, *, guidance: bool = False) -> Document:
+    if guidance:
+        return layout(html, stylesheets(paper), max_pages=MAX_GUIDANCE_PAGES)
+    try:
+        return layout(html, stylesheets(paper), max_pages=MAX_LETTER_PAGES)
+    except RenderRefused:
+        raise LetterError(too_many_pages_message()) from None
 
 
 def letter_key(
@@ -62,6 +93,7 @@ def letter_key(
     variant: str,
     organisation: str,
     daily: bool = False,
+    reader: str | None = None,
 ) -> str:
     """The cache key: the versions of everything printed, paper, template and stylesheets.
 
@@ -70,6 +102,10 @@ def letter_key(
     a "Date" line to fill by hand beside the sender lines, and a personalised letter gets the
     date stamped with its sender block. So the cache does not grow by a copy of every letter
     each day; what it keeps is bounded by pdf_cache's size and age limits.
+
+    `reader` is the language of the guidance page a solidarity letter carries: in the key, so
+    a copy printed for a French reader is never served to an Arabic one. An appeal to an
+    official has no guidance page and one copy for every reader (`reader` is then ignored).
     """
     return cache_key(
         "letter",
@@ -80,7 +116,15 @@ def letter_key(
         organisation,
         state.appeal_id,
         state.versions,
+        guidance_language(state, reader),
     )
+
+
+def guidance_language(state: AppealState, reader: str | None) -> str | None:
+    """The catalog the guidance page of this letter is printed in; None when it has none."""
+    if state.kind != AppealKind.SOLIDARITY:
+        return None
+    return catalog_name(reader or "en")
 
 
 def cached_letter(
@@ -92,6 +136,7 @@ def cached_letter(
     today: dt.date,
     organisation: str,
     sender_mode: str = "lines",
+    reader: str = "en",
 ) -> CachedFile:
     """The plain (`lines`) or base (`blank`) letter from the disk cache, rendered when missing.
 
@@ -106,12 +151,18 @@ def cached_letter(
         variant=sender_mode,
         organisation=organisation,
         daily=state.daily,
+        reader=reader,
     )
     return get_or_render(
         cache_dir,
         key,
         lambda: render_letter(
-            load(), paper=paper, today=today, organisation=organisation, sender_mode=sender_mode
+            load(),
+            paper=paper,
+            today=today,
+            organisation=organisation,
+            sender_mode=sender_mode,
+            reader=reader,
         ),
     )
 
@@ -125,6 +176,7 @@ def personalised_letter(
     paper: str,
     today: dt.date,
     organisation: str,
+    reader: str = "en",
 ) -> bytes:
     """A letter with the supporter as sender: the cached base letter plus a stamped sender block."""
     if "supporter" in card.appeal.body or "supporter" in card.appeal.subject:
@@ -136,6 +188,7 @@ def personalised_letter(
             organisation=organisation,
             sender_mode="filled",
             supporter=supporter,
+            reader=reader,
         )
     base = cached_letter(
         cache_dir,
@@ -145,9 +198,16 @@ def personalised_letter(
         today=today,
         organisation=organisation,
         sender_mode="blank",
+        reader=reader,
     )
     return stamp_sender(
-        base.data, card, supporter, paper=paper, today=today, organisation=organisation
+        base.data,
+        card,
+        supporter,
+        paper=paper,
+        today=today,
+        organisation=organisation,
+        base_key=base.etag,
     )
 
 
@@ -159,18 +219,27 @@ def stamp_sender(
     paper: str,
     today: dt.date,
     organisation: str,
+    base_key: str | None = None,
 ) -> bytes:
-    """Lay out only the sender block, at its place in the letter, and merge it onto page 1."""
+    """Lay out only the sender block, at its place in the letter, and lay it over page 1.
+
+    With `base_key` (the base letter's cache key) the base is read once per process.
+    """
     letter = letter_context(
         card, today=today, sender_mode="filled", supporter=supporter, stamp=True
     )
-    html = document_html([letter], title=letter_title(card.case), organisation=organisation)
+    title = letter_title(card.case, letter["lang"])
+    html = document_html([letter], title=title, organisation=organisation)
     try:
         stamp_pdf = render_pdf(
             html, stylesheets(paper, "css/letter-stamp.css"), pdf_tags=False, max_pages=1, seconds=5
         )
     except RenderRefused as exc:
         raise LetterError(f"The sender block cannot be printed: {exc.message}") from None
+    base = _BASES.get(base_key, lambda: base_pdf) if base_key is not None else read_base(base_pdf)
+    if base is not None and base.data == base_pdf:
+        return stamped(base, stamp_pdf)
+    # Not a PDF with a cross-reference stream (not written by our renderer): pypdf merges.
     from pypdf import PdfReader, PdfWriter  # only here and in packs: ~10 MB a worker can spare
 
     writer = PdfWriter(io.BytesIO(base_pdf), incremental=True)
@@ -178,6 +247,10 @@ def stamp_sender(
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# Base letters read in this process, by cache key: a campaign day stamps a few dozen letters.
+_BASES = BaseLetters()
 
 
 def content_disposition(name: str, appeal_id: int, paper: str) -> str:

@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "copies": "Copies to:",
     "page": "Page %(page)s of %(pages)s",
     "salutation": "%(salutation)s,",
+    "logo": "%(organisation)s logo",
 }
 
 
@@ -51,11 +52,16 @@ class LetterWords:
     copies: str
     page: str
     salutation: str
+    logo: str
 
     @property
     def tag(self) -> str:
         """The BCP 47 tag of the catalog: zh-Hans."""
         return self.catalog.replace("_", "-")
+
+    def logo_text(self, organisation: str) -> str:
+        """The letterhead logo's text alternative in the letter's language."""
+        return self.logo.replace("%(organisation)s", organisation)
 
     @property
     def closing_lines(self) -> list[str]:
@@ -130,16 +136,28 @@ def require_words(tag: str) -> None:
         )
 
 
+@lru_cache(maxsize=128)
+def catalog_name(tag: str) -> str:
+    """The catalog of a language tag's words: "en" for a language without one (a draft)."""
+    try:
+        return catalog_for(letter_language(tag).locale) or "en"
+    except LanguageError:
+        return "en"
+
+
+@lru_cache(maxsize=32)
+def translations(name: str) -> gettext.GNUTranslations:
+    """The compiled letter words of one catalog (zh_Hans), read once per process."""
+    with (WORDS_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as fp:
+        return gettext.GNUTranslations(fp)
+
+
 @lru_cache(maxsize=64)
 def words_for(tag: str) -> LetterWords:
     """The words of a letter in `tag` (English when the language has no catalog: a draft)."""
-    try:
-        name = catalog_for(letter_language(tag).locale) or "en"
-    except LanguageError:
-        name = "en"
-    with (WORDS_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as fp:
-        translations = gettext.GNUTranslations(fp)
-    words = {key: translations.gettext(msgid) for key, msgid in MESSAGES.items()}
+    name = catalog_name(tag)
+    found = translations(name)
+    words = {key: found.gettext(msgid) for key, msgid in MESSAGES.items()}
     return LetterWords(catalog=name, **words)
 
 

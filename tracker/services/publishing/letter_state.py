@@ -32,6 +32,8 @@ class AppealState:
     versions: tuple[Any, ...]
     # The text may use `today` or `case.days_detained`: its letter changes every day.
     daily: bool = False
+    # `appeal` or `solidarity`: a solidarity letter's guidance page speaks its reader's language.
+    kind: str = "appeal"
 
     def is_open(self, today: dt.date) -> bool:
         """Active and not past its take-action-before date."""
@@ -78,6 +80,7 @@ def _state_query() -> Select[*tuple[Any, ...]]:
             Appeal.case_id,
             Appeal.status,
             Appeal.deadline,
+            Appeal.kind,
             Appeal.version,
             Appeal.created_at,
             Case.full_name,
@@ -134,5 +137,12 @@ def appeal_state(session: Session, slug: str, appeal_id: int) -> AppealState:
         (row.facility_id, row.facility_version, forwarding_address()),
     )
     return AppealState(
-        row.case_id, row.full_name, row.id, row.status, row.deadline, versions, bool(row.daily)
+        row.case_id,
+        row.full_name,
+        row.id,
+        row.status,
+        row.deadline,
+        versions,
+        bool(row.daily),
+        str(row.kind),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import weakref
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
@@ -19,6 +19,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from tracker.models import (
     Addressee,
     Appeal,
+    Campaign,
     Case,
     Facility,
     Placement,
@@ -75,10 +76,12 @@ class StateMemo:
         self._states.clear()
 
 
-_PRINTED = (Case, StatusChange, Appeal, Addressee, Facility, Placement)
+# What public pages and letters show (a campaign's name is on the home page and its cards).
+_PRINTED = (Case, StatusChange, Appeal, Addressee, Facility, Placement, Campaign)
 _PRINTED_TABLES = frozenset(
     {
         "cases",
+        "campaigns",
         "status_changes",
         "appeals",
         "addressees",
@@ -87,8 +90,19 @@ _PRINTED_TABLES = frozenset(
         appeal_copies.name,
     }
 )
-# Every memo of this process (one per application); the listeners empty them all.
-_MEMOS: weakref.WeakSet[StateMemo] = weakref.WeakSet()
+
+
+class Forgetful(Protocol):
+    """A memo of published data: the listeners empty it and replace its stamp."""
+
+    stamp: Stamp | None
+
+    def clear(self) -> None: ...
+
+
+# Every memo of this process (letter states and pages, per application); the listeners empty
+# them all.
+_MEMOS: weakref.WeakSet[Forgetful] = weakref.WeakSet()
 
 
 def install(instance_path: str | os.PathLike[str] | None = None) -> StateMemo:
@@ -98,13 +112,18 @@ def install(instance_path: str | os.PathLike[str] | None = None) -> StateMemo:
     stamp is unchanged, and commits of printed rows replace the stamp.
     """
     memo = StateMemo(Stamp(instance_path) if instance_path is not None else None)
+    register(memo)
+    return memo
+
+
+def register(memo: Forgetful) -> None:
+    """Empty `memo` on every write of printed rows, and replace its stamp on their commit."""
     _MEMOS.add(memo)
     if not event.contains(Session, "after_flush", _forget_on_flush):
         event.listen(Session, "after_flush", _forget_on_flush)
         event.listen(Session, "do_orm_execute", _forget_on_write)
         event.listen(Session, "after_commit", _stamp_on_commit)
         event.listen(Session, "after_soft_rollback", _unmark_on_rollback)
-    return memo
 
 
 def _forget_all(session: Session) -> None:
@@ -116,12 +135,16 @@ def _forget_all(session: Session) -> None:
 def _stamp_on_commit(session: Session) -> None:
     if not session.info.pop(_CHANGED, False):
         return
+    touched: set[object] = set()
     for memo in list(_MEMOS):
-        if memo.stamp is not None and memo.stamp.usable:
-            try:
-                memo.stamp.touch()
-            except OSError as exc:
-                log.warning("cannot replace the publication stamp %s: %s", memo.stamp.path, exc)
+        stamp = memo.stamp
+        if stamp is None or not stamp.usable or stamp.path in touched:
+            continue  # the memos of one application share one stamp file: replace it once
+        touched.add(stamp.path)
+        try:
+            stamp.touch()
+        except OSError as exc:
+            log.warning("cannot replace the publication stamp %s: %s", stamp.path, exc)
 
 
 def _unmark_on_rollback(session: Session, previous_transaction: Any) -> None:

@@ -14,21 +14,27 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.domain.attention import Reason
 from tracker.domain.vocabulary import Role
 from tracker.models import User
-from tracker.services.attention.reasons import REASONS, AttentionItem, Find
+from tracker.services.attention.reasons import REASONS, Find
 
 
 @dataclass(frozen=True, slots=True)
 class DigestItem:
-    """One case that needs action, and why (`on`: the date the reason is about)."""
+    """One case that needs action, and why (`on`: the date the reason is about).
+
+    `detail` is what was typed (an appeal's subject, a court, a facility's name, who gave a
+    consent) and `kind` a token (which hearing, which consent): the mail templates say them in
+    the reader's language (templates/mail/_detail.txt).
+    """
 
     case_id: int
     reference: str
     name: str
     on: dt.date | None
     detail: str = ""
+    reason: str = ""
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,20 +69,6 @@ class Source:
     find: Callable[[Session, dt.date], Iterable[tuple[int, DigestItem]]]
 
 
-def _detail(item: AttentionItem) -> str:
-    """The words beside an item in the mail (plain English, as the mail's titles)."""
-    if item.reason is Reason.HEARING:
-        kind = item.kind.replace("_", " ")
-        return kind + (f", {item.detail}" if item.detail else "")
-    if item.reason is Reason.CONSENT:
-        which = item.kind.replace("_", " ")
-        when = "re-confirm by the date" if item.on else "no date recorded"
-        return f"{which} consent{f' (given by {item.detail})' if item.detail else ''}: {when}"
-    if item.reason is Reason.ADDRESS_UNVERIFIED:
-        return f"{item.detail}: address " + ("last verified then" if item.on else "never verified")
-    return item.detail
-
-
 def _assigned(find: Find) -> Callable[[Session, dt.date], Iterable[tuple[int, DigestItem]]]:
     """A reason of services/attention, as (caseworker, item) pairs of the cases assigned."""
 
@@ -85,7 +77,15 @@ def _assigned(find: Find) -> Callable[[Session, dt.date], Iterable[tuple[int, Di
             if item.assigned_to_id is not None:
                 yield (
                     item.assigned_to_id,
-                    DigestItem(item.case_id, item.reference, item.name, item.on, _detail(item)),
+                    DigestItem(
+                        item.case_id,
+                        item.reference,
+                        item.name,
+                        item.on,
+                        item.detail,
+                        item.reason.value,
+                        item.kind,
+                    ),
                 )
 
     return pairs

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound, ValidationError
 from tracker.extensions import db
+from tracker.i18n import current_language
 from tracker.models import Appeal, Case
 from tracker.pdf import ASSET_BASE
 from tracker.services.letters import editing as letter_service
@@ -40,7 +41,7 @@ def _appeal_form() -> AppealForm:
 
 def preview_html(card: AppealCard) -> Markup:
     """The letter's HTML as printed, for display inside a staff page (assets from /static)."""
-    html = letter_html(card, today=today(), organisation=organisation())
+    html = letter_html(card, today=today(), organisation=organisation(), reader=current_language())
     match = _BODY_RE.search(html)
     inner = match.group(1) if match else ""
     # The letter template escapes every value; only the asset base is rewritten here.
@@ -184,7 +185,9 @@ def appeal_pdf(appeal_id: int) -> Page:
     size = paper()
     try:
         card = letter_staff.staff_card(db.session, record.id)
-        data = render_letter(card, paper=size, today=today(), organisation=organisation())
+        data = render_letter(
+            card, paper=size, today=today(), organisation=organisation(), reader=current_language()
+        )
     except LetterError as exc:
         flash(exc.message, "error")
         return redirect(url_for("letters_staff.appeal", appeal_id=record.id))
