@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from weasyprint import Document
@@ -33,11 +35,13 @@ from tracker.services.letters.compose import (
     template_version,
     too_many_pages_message,
 )
-from tracker.services.letters.stamp import BaseLetters, read_base, stamped
 from tracker.services.letters.words import catalog_name
 from tracker.services.pdf_cache import CachedFile, cache_key, get_or_render
 from tracker.services.publishing.letter_state import AppealState
 from tracker.services.publishing.objects import AppealCard
+
+if TYPE_CHECKING:
+    from tracker.services.letters.stamp import BaseLetters
 
 
 def render_letter(
@@ -236,7 +240,11 @@ def stamp_sender(
         )
     except RenderRefused as exc:
         raise LetterError(f"The sender block cannot be printed: {exc.message}") from None
-    base = _BASES.get(base_key, lambda: base_pdf) if base_key is not None else read_base(base_pdf)
+    # Imported here: the stamp is written with pypdf, which (with the cryptography it loads)
+    # costs ~10 MB that a process rendering only plain letters does not pay.
+    from tracker.services.letters.stamp import read_base, stamped
+
+    base = _bases().get(base_key, lambda: base_pdf) if base_key is not None else read_base(base_pdf)
     if base is not None and base.data == base_pdf:
         return stamped(base, stamp_pdf)
     # Not a PDF with a cross-reference stream (not written by our renderer): pypdf merges.
@@ -249,8 +257,13 @@ def stamp_sender(
     return out.getvalue()
 
 
-# Base letters read in this process, by cache key: a campaign day stamps a few dozen letters.
-_BASES = BaseLetters()
+@cache
+def _bases() -> BaseLetters:
+    """Base letters read in this process, by cache key: a campaign day stamps a few dozen
+    letters (made with the first personalised letter; see stamp_sender)."""
+    from tracker.services.letters.stamp import BaseLetters
+
+    return BaseLetters()
 
 
 def content_disposition(name: str, appeal_id: int, paper: str) -> str:
