@@ -69,15 +69,23 @@ def render_letter(
     )
     try:
         with time_limit(LETTER_SECONDS):
-            document = _laid_out(html, paper)
-            if guidance is not None:
-                extra = _laid_out(guidance, paper, guidance=True)
-                document = document.copy([*document.pages, *extra.pages])
-            return write(document)
+            return _written(html, guidance, paper)
     except RenderRefused as exc:
         raise LetterError(f"This letter cannot be printed: {exc.message}") from None
     finally:
         release_memory()
+
+
+def _written(html: str, guidance: str | None, paper: str) -> bytes:
+    """The letter laid out (with its guidance page) and written. Its own frame, so that the
+    documents are unreferenced when release_memory runs: held by a local of render_letter,
+    a letter was freed only by a later collection, after the trim, and a worker grew by
+    7 MB over 400 letters (docs/performance.md, "Letters")."""
+    document = _laid_out(html, paper)
+    if guidance is not None:
+        extra = _laid_out(guidance, paper, guidance=True)
+        document = document.copy([*document.pages, *extra.pages])
+    return write(document)
 
 
 def _laid_out(html: str, paper: str, *, guidance: bool = False) -> Document:
