@@ -60,7 +60,7 @@ lint: install-dev
 # No source locations in the catalogs: they would change with every edit of a line above.
 CATALOGS    := tracker/translations
 BABEL_KEYS  := -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k _l -k lazy_ngettext:1,2 -k N_ \
-               -k CaseField:3
+               -k M_ -k Mn_:1,2 -k CaseField:3
 catalogs-extract: install-dev
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYS) --no-location --sort-output \
 	    --add-comments=Translators: --project=tracker --copyright-holder="tracker contributors" \

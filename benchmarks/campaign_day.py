@@ -1,6 +1,6 @@
 """A campaign day on loopback: supporters' mix against gunicorn on PostgreSQL, stepped 10 -> 200.
 
-Run: .venv/bin/python benchmarks/campaign_day.py [--quick] [--workers 2]
+Run: .venv/bin/python benchmarks/campaign_day.py [--quick] [--workers 2] [--routes]
 Needs PostgreSQL (TRACKER_BENCH_DATABASE_URL, default
 postgresql+psycopg://postgres@127.0.0.1:5432/tracker_bench, created when missing).
 
@@ -10,6 +10,7 @@ campaign day: home 25%, case page 20%, letter page 25%, cached letter PDF 20%, p
 PDF 5%, "I posted it" 5%. Beside it, in the same run, the same server serves a static file at
 the same concurrency. Prints requests/s, p50/p95/p99 and errors per step, and the knee: the
 first step whose p95 is more than twice the first step's, or whose throughput grows < 10%.
+With --routes, each kind of request is first timed alone at 10 clients.
 """
 
 from __future__ import annotations
@@ -185,6 +186,25 @@ def knee(rows: list[tuple[int, dict[str, float]]]) -> int | None:
     return None
 
 
+def routes_alone(port: int, targets: dict[str, str], seconds: float) -> None:
+    """`--routes`: each kind of request alone at 10 clients, beside the static file (where the
+    time goes); the mix itself is measured afterwards as always."""
+    global MIX
+    mix = MIX
+    print(f"each kind alone, 10 clients, {seconds:g} s")
+    try:
+        for kind, _weight in (*mix, ("static", 0)):
+            MIX = ((kind, 1),)
+            row = step(port, targets, 10, seconds, static=kind == "static")
+            print(
+                f"{kind:>13} | {row['rps']:7.0f} req/s {row['p50']:6.0f}ms {row['p95']:6.0f}ms "
+                f"{row['p99']:6.0f}ms {row['errors']:5d}",
+                flush=True,
+            )
+    finally:
+        MIX = mix
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     workers = sys.argv[sys.argv.index("--workers") + 1] if "--workers" in sys.argv else "2"
@@ -225,6 +245,8 @@ def main() -> None:
     try:
         wait_until_listening(port, 200)
         step(port, targets, 4, 1.0, static=False)  # warm: caches, connections, imports
+        if "--routes" in sys.argv:
+            routes_alone(port, targets, seconds)
         print(
             f"campaign day on gunicorn -w {workers}, PostgreSQL, {seconds:g} s per step, "
             f"{CLIENT_PROCESSES} client processes on the same machine"

@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask.cli import FlaskGroup
+from flask_babel import gettext as _
 from flask_migrate.cli import db as db_group
 
 from tracker import create_app
@@ -14,6 +15,7 @@ from tracker.database import set_write_intent
 from tracker.domain.errors import TrackerError, ValidationError
 from tracker.domain.vocabulary import Role
 from tracker.extensions import db
+from tracker.labels import translate
 from tracker.services.accounts import users as user_service
 from tracker.unit_of_work import command
 
@@ -47,14 +49,16 @@ def cli() -> None:
 
 def fail(message: str) -> None:
     """Print an error and exit 1."""
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_("Error: %(message)s", message=translate(message, as_written=True)), err=True)
     sys.exit(1)
 
 
 def describe(error: TrackerError) -> str:
     """One line for a user error, with the field messages."""
     if isinstance(error, ValidationError) and error.field_errors:
-        return "; ".join(f"{k}: {v}" for k, v in error.field_errors.items())
+        return "; ".join(
+            f"{k}: {translate(v, as_written=True)}" for k, v in error.field_errors.items()
+        )
     return error.message
 
 
@@ -79,7 +83,7 @@ def users_create(email: str, role: str, name: str, password_stdin: bool) -> None
         user = user_service.create_user(db.session, None, email, password, role, name)
     except TrackerError as exc:
         fail(describe(exc))
-    click.echo(f"Created {user.role} {user.email}")
+    click.echo(_("Created %(role)s %(email)s", role=user.role, email=user.email))
 
 
 @users.command("token")
@@ -90,7 +94,7 @@ def users_token(email: str, name: str) -> None:
     """Print a new API token for the user, once."""
     user = user_service.find_user(db.session, email)
     if user is None or not user.active:
-        fail(f"no active user with email {email}")
+        fail(_("no active user with email %(email)s", email=email))
         return
     token = user_service.create_token(db.session, None, user, name)
     click.echo(token)

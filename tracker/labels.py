@@ -14,11 +14,12 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, ngettext
 
 from tracker.domain import values
 from tracker.domain.custody import FacilityKind, HearingKind, LetterReportKind
 from tracker.domain.dates import format_partial_date
+from tracker.domain.messages import Message, english
 from tracker.domain.vocabulary import Category, ReleaseKind, Role, Status
 
 
@@ -144,3 +145,44 @@ def _sort_key(name: str) -> str:
     # stand-in for full collation that needs no ICU.
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def translate(text: str, *, as_written: bool = False) -> str:
+    """A service's message (tracker.domain.messages) in the reader's language; other text as is.
+
+    Dates in it become the reader's dates, numbers take their separators, and statuses,
+    release kinds, categories and roles their labels; `as_written` keeps every value as the
+    English message writes it (ISO dates, tokens: what a CSV file and a command line carry).
+    """
+    if not isinstance(text, Message):
+        return text
+    if as_written:
+        params = {
+            name: translate(value, as_written=True)
+            if isinstance(value, Message)
+            else english(value)
+            for name, value in text.params.items()
+        }
+    else:
+        params = {name: _worded(value) for name, value in text.params.items()}
+    if text.plural is not None:
+        return str(ngettext(text.msgid, text.plural, text.quantity or 0, **params))
+    return str(gettext(text.msgid, **params))
+
+
+def _worded(value: object) -> object:
+    if isinstance(value, Message):
+        return translate(value)
+    if isinstance(value, Status):
+        return status_label(value)
+    if isinstance(value, ReleaseKind):
+        return release_kind_label(value)
+    if isinstance(value, Category):
+        return category_label(value)
+    if isinstance(value, Role):
+        return role_label(value)
+    if isinstance(value, dt.date):
+        return partial_date(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return value

@@ -32,6 +32,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from tracker.domain.messages import M_
 from tracker.paths import STATIC_DIR
 from tracker.pdf_fonts import lean_fonts
 
@@ -221,7 +222,10 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
     except _Expired:
         raise RenderRefused(
-            f"The document took longer than {seconds:g} seconds to lay out."
+            M_(
+                "The document took longer than %(seconds)s seconds to lay out.",
+                seconds=format(seconds, "g"),
+            )
         ) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -263,7 +267,10 @@ def layout(
         )
     except _TooManyPages:
         raise RenderRefused(
-            f"The document has more than {max_pages} pages; at most {max_pages} are allowed."
+            M_(
+                "The document has more than %(most)s pages; at most %(most)s are allowed.",
+                most=max_pages,
+            )
         ) from None
     finally:
         progress.removeHandler(guard)
@@ -271,7 +278,11 @@ def layout(
         progress.propagate = old_propagate
     if len(document.pages) > max_pages:
         raise RenderRefused(
-            f"The document has {len(document.pages)} pages; at most {max_pages} are allowed."
+            M_(
+                "The document has %(pages)s pages; at most %(most)s are allowed.",
+                pages=len(document.pages),
+                most=max_pages,
+            )
         )
     _strip_attachments(document)
     return document
@@ -282,7 +293,7 @@ def write(document: Document, *, pdf_tags: bool = True) -> bytes:
     with lean_fonts():
         data: bytes = document.write_pdf(pdf_tags=pdf_tags, presentational_hints=False)
     if b"/EmbeddedFile" in data:
-        raise RenderRefused("The document tried to embed a file.")
+        raise RenderRefused(M_("The document tried to embed a file."))
     return data
 
 

@@ -23,7 +23,7 @@ from tracker.pdf import (
     write,
 )
 from tracker.services.letters.compose import LetterError, Supporter
-from tracker.services.letters.pack import render_pack
+from tracker.services.letters.pack import PACK_CHUNK, chunk_sizes, render_pack
 from tracker.services.letters.render import personalised_letter, render_letter
 from tracker.services.publishing import queries as public_service
 from tracker.services.publishing.letter_state import appeal_state
@@ -262,3 +262,15 @@ def test_pack_is_one_document_with_fonts_embedded_once(
     )
     assert len(PdfReader(io.BytesIO(parallel)).pages) == 4
     assert pdf_text(parallel).index("Number0") < pdf_text(parallel).index("Number3")
+
+
+def test_packs_of_every_size_are_cut_into_the_same_even_chunks() -> None:
+    # Each worker process lays out chunk after chunk: a chunk is what one process holds at
+    # once (its memory bound), and equal chunks keep every worker busy to the end.
+    for letters, workers in [(4, 2), (500, 2), (5000, 2), (101, 1), (999, 4), (3, 4)]:
+        sizes = chunk_sizes(letters, workers)
+        assert sum(sizes) == letters
+        assert max(sizes) <= PACK_CHUNK and max(sizes) - min(sizes) <= 1
+        assert len(sizes) % workers == 0 or len(sizes) == letters
+    # A big pack is cut like a small one: the same letters per chunk, only more chunks.
+    assert set(chunk_sizes(5000, 2)) == {100} and max(chunk_sizes(500, 2)) >= 80

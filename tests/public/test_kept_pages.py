@@ -21,6 +21,8 @@ from tracker.models import Appeal, Case, User
 from tracker.services.accounts.users import create_token
 from tracker.services.cases.editing import update_case
 from tracker.services.letters.editing import create_campaign
+from tracker.services.publishing.changes import Stamp
+from tracker.services.publishing.page_memo import PageMemo
 
 
 def _pages(world: World) -> dict[str, str]:
@@ -223,3 +225,26 @@ def test_an_edit_in_one_process_shows_at_once_in_another(
         other.stdout.close()
         with app.app_context():
             _db.engine.dispose()
+
+
+def test_the_page_memo_keeps_until_the_stamp_changes_or_the_time_is_up(tmp_path: Path) -> None:
+    stamp = Stamp(tmp_path)
+    memo = PageMemo(stamp, max_entries=3)
+    built: list[str] = []
+
+    def page(name: str, now: float) -> str:
+        return memo.get(name, lambda: built.append(name) or name, ttl=60.0, now=now)
+
+    page("a", 0.0), page("a", 59.0)
+    assert built == ["a"]
+    page("a", 61.0)  # expired
+    stamp.touch()  # a publication in another process
+    page("a", 62.0)
+    assert built == ["a", "a", "a"]
+    for name in "bcd":  # a fourth page empties it rather than growing it
+        page(name, 63.0)
+    assert len(memo) == 1
+    # A stamp that cannot be read keeps nothing.
+    (tmp_path / "publication-stamp").unlink()
+    page("e", 64.0), page("e", 64.0)
+    assert built[-2:] == ["e", "e"] and len(memo) == 0

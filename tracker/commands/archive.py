@@ -7,11 +7,13 @@ import tempfile
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 
 from tracker import unit_of_work
 from tracker.database import set_write_intent
 from tracker.domain.errors import ArchiveRefused
 from tracker.extensions import db
+from tracker.labels import translate
 from tracker.services.archive import export_archive, import_archive, record_export
 
 
@@ -46,8 +48,13 @@ def export_command(output: str) -> None:
         set_write_intent(token.old_value is True)
     record_export(db.session, None, summary)  # committed when the command returns
     click.echo(
-        f"Exported {summary.total_rows} records of {len(summary.rows)} tables "
-        f"({summary.rows.get('cases', 0)} cases) to {output}."
+        _(
+            "Exported %(records)s records of %(tables)s tables (%(cases)s cases) to %(file)s.",
+            records=summary.total_rows,
+            tables=len(summary.rows),
+            cases=summary.rows.get("cases", 0),
+            file=output,
+        )
     )
 
 
@@ -59,9 +66,14 @@ def import_command(file: str) -> None:
     try:
         summary = import_archive(db.session, None, file)
     except ArchiveRefused as refused:
-        click.echo(f"Error: {refused.message}", err=True)
+        click.echo(_("Error: %(message)s", message=translate(refused.message)), err=True)
         raise SystemExit(1) from None  # the unit of work rolls everything back
     click.echo(
-        f"Imported {summary.total_rows} records of {len(summary.rows)} tables "
-        f"({summary.rows.get('cases', 0)} cases) from {file}."
+        _(
+            "Imported %(records)s records of %(tables)s tables (%(cases)s cases) from %(file)s.",
+            records=summary.total_rows,
+            tables=len(summary.rows),
+            cases=summary.rows.get("cases", 0),
+            file=file,
+        )
     )

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 
 from tracker.extensions import db
 from tracker.unit_of_work import command
@@ -31,7 +32,9 @@ def backup_sqlite(database: str, target: str | os.PathLike[str]) -> None:
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         result = copy.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
-            raise click.ClickException(f"the copy failed its integrity check: {result}")
+            raise click.ClickException(
+                _("the copy failed its integrity check: %(result)s", result=result)
+            )
     finally:
         copy.close()
         source.close()
@@ -46,16 +49,18 @@ def backup_command(file: str) -> None:
     url = db.engine.url
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
-            raise click.ClickException("an in-memory database cannot be backed up")
+            raise click.ClickException(_("an in-memory database cannot be backed up"))
         backup_sqlite(url.database, file)
-        click.echo(f"Backed up {url.database} to {file}.")
+        click.echo(_("Backed up %(database)s to %(file)s.", database=url.database, file=file))
         return
     if url.get_backend_name() == "postgresql":
         pg_dump = shutil.which("pg_dump")
         if pg_dump is None:
             click.echo(
-                "PostgreSQL is backed up with its own tool: "
-                "pg_dump --format=custom --file FILE DATABASE (pg_dump is not installed here).",
+                _(
+                    "PostgreSQL is backed up with its own tool: pg_dump --format=custom --file "
+                    "FILE DATABASE (pg_dump is not installed here)."
+                ),
                 err=True,
             )
             sys.exit(1)
@@ -64,8 +69,10 @@ def backup_command(file: str) -> None:
             [pg_dump, "--format=custom", "--file", file, libpq_url], check=False
         )
         if done.returncode != 0:
-            click.echo("pg_dump failed; see its message above.", err=True)
+            click.echo(_("pg_dump failed; see its message above."), err=True)
             sys.exit(1)
-        click.echo(f"Backed up with pg_dump to {file}.")
+        click.echo(_("Backed up with pg_dump to %(file)s.", file=file))
         return
-    raise click.ClickException(f"no backup method for {url.get_backend_name()}")
+    raise click.ClickException(
+        _("no backup method for %(backend)s", backend=url.get_backend_name())
+    )

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from tracker.commands.progress import PhaseBars
 from tracker.domain.errors import ImportFailed
 from tracker.extensions import db
+from tracker.labels import translate
 from tracker.services.cases.transfer import (
     events_path_for,
     export_cases,
@@ -47,7 +48,7 @@ def import_command(cases_file: str, events_file: str | None, dry_run: bool) -> N
     except ImportFailed as failed:
         bars.close()
         for problem in failed.problems:
-            click.echo(problem.message, err=True)
+            click.echo(translate(problem.message, as_written=True), err=True)
         click.echo(_("%(n)s problem(s); nothing was imported.", n=len(failed.problems)), err=True)
         sys.exit(1)
     bars.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask_babel import gettext as _
 
 from tracker.extensions import db
 from tracker.services.demo import database_is_empty, load_demo
@@ -19,7 +20,7 @@ def demo_group() -> None:
 def load_command() -> None:
     """Load the demo data set into an empty database (does nothing otherwise)."""
     if not database_is_empty(db.session):
-        click.echo("The database already holds cases; demo data not loaded.")
+        click.echo(_("The database already holds cases; demo data not loaded."))
         return
     count = load_demo(db.session, None)
-    click.echo(f"Loaded {count} demo cases, a campaign and its appeals.")
+    click.echo(_("Loaded %(n)s demo cases, a campaign and its appeals.", n=count))

@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -17,17 +18,16 @@ from tracker.mail import MailConfigError, mail_settings
 
 
 def _line(name: str, value: str, problem: str = "") -> bool:
-    mark = "MISSING" if problem else "ok"
     click.echo(f"{name:<10} {value}")
     if problem:
-        click.echo(f"{'':<10} {mark}: {problem}")
+        click.echo(f"{'':<10} " + _("MISSING: %(problem)s", problem=problem))
     return not problem
 
 
 def _instance_rule() -> str:
     if os.environ.get("TRACKER_INSTANCE_PATH"):
-        return "from TRACKER_INSTANCE_PATH"
-    return "the project's instance/ (set TRACKER_INSTANCE_PATH to choose another)"
+        return _("from TRACKER_INSTANCE_PATH")
+    return _("the project's instance/ (set TRACKER_INSTANCE_PATH to choose another)")
 
 
 @click.command("doctor")
@@ -43,11 +43,17 @@ def doctor() -> None:
     try:
         with db.engine.connect() as conn:
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        shown = f"{url.render_as_string(hide_password=True)} (schema {version})"
+        shown = _(
+            "%(url)s (schema %(version)s)",
+            url=url.render_as_string(hide_password=True),
+            version=version,
+        )
     except Exception as exc:  # any failure is what the operator needs to see
         shown = url.render_as_string(hide_password=True)
-        problem = f"cannot read the schema version: {str(exc).splitlines()[0][:200]}"
-        problem += " (run `tracker db upgrade`)"
+        problem = _(
+            "cannot read the schema version: %(error)s (run `tracker db upgrade`)",
+            error=str(exc).splitlines()[0][:200],
+        )
     good &= _line("database", shown, problem)
 
     problem = ""
@@ -58,24 +64,29 @@ def doctor() -> None:
     except QueueConfigError as exc:
         problem = str(exc)
     except Exception as exc:
-        problem = f"cannot reach the queue: {str(exc).splitlines()[0][:200]}"
+        problem = _("cannot reach the queue: %(error)s", error=str(exc).splitlines()[0][:200])
     good &= _line("queue", queue, problem)
-    good &= _line("results", f"{config['JOBS_DIR']} (kept {config['JOB_RESULT_TTL']} s)")
+    kept = _(
+        "%(folder)s (kept %(seconds)s s)",
+        folder=config["JOBS_DIR"],
+        seconds=config["JOB_RESULT_TTL"],
+    )
+    good &= _line("results", kept)
 
     try:
         settings = mail_settings(config)
         good &= _line(
             "mail",
-            settings.describe() if settings else "not configured",
-            "" if settings else "set TRACKER_MAIL_URL and TRACKER_MAIL_FROM to send reminders",
+            settings.describe() if settings else _("not configured"),
+            "" if settings else _("set TRACKER_MAIL_URL and TRACKER_MAIL_FROM to send reminders"),
         )
     except MailConfigError as exc:
         good &= _line("mail", str(config.get("MAIL_URL")), str(exc))
 
     if os.environ.get("TRACKER_SECRET_KEY"):
-        key = "secret key from TRACKER_SECRET_KEY"
+        key = _("secret key from TRACKER_SECRET_KEY")
     else:
-        key = f"secret key in {os.path.join(app.instance_path, 'secret_key')}"
+        key = _("secret key in %(path)s", path=os.path.join(app.instance_path, "secret_key"))
     good &= _line("keys", key)
 
     from tracker.pdf import SCRIPT_FONTS, missing_script_fonts
@@ -84,6 +95,8 @@ def doctor() -> None:
     good &= _line(
         "fonts",
         ", ".join(family for _lang, family in SCRIPT_FONTS.values()),
-        "; ".join(missing) + " (install fonts-noto-core fonts-noto-cjk)" if missing else "",
+        _("%(fonts)s (install fonts-noto-core fonts-noto-cjk)", fonts="; ".join(missing))
+        if missing
+        else "",
     )
     sys.exit(0 if good else 1)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
+from flask_babel import gettext as _
 
 from tracker.domain.errors import ImportFailed
 from tracker.extensions import db
+from tracker.labels import translate
 from tracker.services.custody.importing import COLUMNS, import_facilities
 from tracker.unit_of_work import command
 
@@ -29,11 +31,16 @@ def import_command(csv_file: str) -> None:
         result = import_facilities(db.session, None, csv_file)
     except ImportFailed as failed:
         for problem in failed.problems:
-            click.echo(problem.message, err=True)
-        click.echo(f"{len(failed.problems)} problem(s); nothing was imported.", err=True)
+            click.echo(translate(problem.message, as_written=True), err=True)
+        click.echo(_("%(n)s problem(s); nothing was imported.", n=len(failed.problems)), err=True)
         sys.exit(1)
     click.echo(
-        f"Created {result.created}, updated {result.updated}, left {result.unchanged} unchanged."
+        _(
+            "Created %(created)s, updated %(updated)s, left %(unchanged)s unchanged.",
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
     )
 
 

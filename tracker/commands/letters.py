@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
+from tracker.labels import translate
 from tracker.services.letters import editing as letter_service
 from tracker.services.letters.compose import PAPERS, LetterError
 from tracker.services.letters.pack import render_pack
@@ -33,16 +35,19 @@ def pack(campaign_slug: str, output: Path, paper: str) -> None:
     try:
         campaign = letter_service.campaign_by_slug(db.session, campaign_slug)
     except NotFound as exc:
-        click.echo(f"Error: {exc.message}", err=True)
+        click.echo(_("Error: %(message)s", message=translate(exc.message)), err=True)
         sys.exit(1)
     cards = public_service.active_campaign_appeals(db.session, campaign.slug)
     if not cards:
-        click.echo(f"Error: campaign '{campaign.slug}' has no active public appeal.", err=True)
+        click.echo(
+            _("Error: campaign '%(slug)s' has no active public appeal.", slug=campaign.slug),
+            err=True,
+        )
         sys.exit(1)
     # Each letter is one page or a few; the bar follows pages laid out, and ends when written.
     with click.progressbar(
         length=len(cards),
-        label=f"Laying out {len(cards)} letters",
+        label=_("Laying out %(n)s letters", n=len(cards)),
         file=sys.stderr,
         show_pos=True,
     ) as bar:
@@ -64,10 +69,17 @@ def pack(campaign_slug: str, output: Path, paper: str) -> None:
                 on_page=on_page,
             )
         except LetterError as exc:
-            click.echo(f"\nError: {exc.message}", err=True)
+            click.echo("\n" + _("Error: %(message)s", message=translate(exc.message)), err=True)
             sys.exit(1)
         bar.update(len(cards) - seen[0])
     tmp = output.with_name(output.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(output)
-    click.echo(f"Wrote {len(cards)} letters ({len(data) // 1024} KiB) to {output}")
+    click.echo(
+        _(
+            "Wrote %(n)s letters (%(kib)s KiB) to %(file)s",
+            n=len(cards),
+            kib=len(data) // 1024,
+            file=output,
+        )
+    )

@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 
 from tracker.extensions import db
 from tracker.services.reports import releases as report_service
@@ -43,11 +44,15 @@ def releases(year: int, fmt: str, output: str, public: bool) -> None:
     """Write the report of releases of YEAR (the staff view unless --public)."""
     if not report_service.valid_year(year):
         raise click.BadParameter(
-            f"between {report_service.MIN_YEAR} and {report_service.MAX_YEAR}",
+            _(
+                "between %(first)s and %(last)s",
+                first=report_service.MIN_YEAR,
+                last=report_service.MAX_YEAR,
+            ),
             param_hint="--year",
         )
     if fmt == "pdf" and output == "-":
-        raise click.BadParameter("a PDF needs a file name", param_hint="-o")
+        raise click.BadParameter(_("a PDF needs a file name"), param_hint="-o")
     if fmt == "pdf":
         cached = release_report_pdf(
             db.session,
@@ -62,9 +67,14 @@ def releases(year: int, fmt: str, output: str, public: bool) -> None:
         report = build_release_report(db.session, year, public)
         if fmt == "html":
             organisation = current_app.config["ORGANISATION_NAME"]
-            opening = introduction(current_app.config, year, organisation)
+            language = current_app.config["DEFAULT_LANGUAGE"]  # the CLI's language
+            opening = introduction(current_app.config, year, organisation, language)
             text = render_report_html(
-                report, organisation=organisation, inline_css=True, opening=opening
+                report,
+                organisation=organisation,
+                inline_css=True,
+                opening=opening,
+                language=language,
             )
         elif fmt == "csv":
             text = render_report_csv(report)
@@ -77,7 +87,9 @@ def releases(year: int, fmt: str, output: str, public: bool) -> None:
         return
     with open(output, "wb") as fh:
         fh.write(data)
-    view = "public" if public else "staff"
-    click.echo(
-        f"Wrote the {view} report of {year} ({fmt}, {len(data)} bytes) to {output}", err=True
+    wrote = (
+        _("Wrote the public report of %(year)s (%(format)s, %(bytes)s bytes) to %(file)s")
+        if public
+        else _("Wrote the staff report of %(year)s (%(format)s, %(bytes)s bytes) to %(file)s")
     )
+    click.echo(wrote % {"year": year, "format": fmt, "bytes": len(data), "file": output}, err=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 
+from tracker.domain.messages import M_
 from tracker.domain.vocabulary import Precision
 
 
@@ -100,7 +101,7 @@ def parse_partial_date(text: str) -> PartialDate:
         return PartialDate(parse_iso_date(text), Precision.DAY)
     except ValueError:
         raise ValueError(
-            f"'{text}' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"
+            M_("'%(text)s' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD", text=text)
         ) from None
 
 
@@ -138,4 +139,4 @@ def parse_iso_date(text: str) -> dt.date:
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        raise ValueError(M_("'%(text)s' is not a date in the form YYYY-MM-DD", text=text)) from None

@@ -25,9 +25,10 @@ from tracker.domain.detention import (
     is_approximate,
     next_detention,
 )
+from tracker.domain.messages import N_
 from tracker.domain.vocabulary import Precision, Status
 
-COUNTING_RULE = (
+COUNTING_RULE = N_(
     "A person counts as released in {year} when a change of their status to released took "
     "effect in {year}. They count once, however many times that happened in the year; the last "
     "release of the year is shown. If they were arrested again later, that is shown beside "
@@ -38,7 +39,7 @@ COUNTING_RULE = (
     "Time detained runs from the first day of custody of that detention to the release, "
     "periods of bail or house arrest included."
 )
-PUBLIC_RULE = (
+PUBLIC_RULE = N_(
     "We name only people who agreed to publicity; the others are counted, not named, and "
     "the breakdowns cover the people named."
 )

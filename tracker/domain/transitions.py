@@ -8,6 +8,7 @@ from functools import cache
 
 from tracker.domain.dates import may_follow
 from tracker.domain.errors import InvalidTransition, ValidationError
+from tracker.domain.messages import M_
 from tracker.domain.vocabulary import HELD_STATUSES, Precision, ReleaseKind, Status
 
 
@@ -57,21 +58,27 @@ def check_change(
     target = Status(change.target)
     if current is not None and Status(current) is target:
         raise InvalidTransition(
-            f"The case is already {target.value}.", (s.value for s in allowed_next(current))
+            M_("The case is already %(status)s.", status=target),
+            (s.value for s in allowed_next(current)),
         )
     if current is not None and not is_allowed(current, target):
         raise InvalidTransition(
-            f"A case that is {Status(current).value} cannot become {target.value}.",
+            M_(
+                "A case that is %(current)s cannot become %(target)s.",
+                current=Status(current),
+                target=target,
+            ),
             (s.value for s in allowed_next(current)),
         )
     if target is Status.RELEASED and change.release_kind is None:
         raise ValidationError(
-            "A release needs a release kind.", {"release_kind": "Choose how the person was freed."}
+            M_("A release needs a release kind."),
+            {"release_kind": M_("Choose how the person was freed.")},
         )
     if target is not Status.RELEASED and change.release_kind is not None:
         raise ValidationError(
-            "Only a release has a release kind.",
-            {"release_kind": "Leave empty unless the status is released."},
+            M_("Only a release has a release kind."),
+            {"release_kind": M_("Leave empty unless the status is released.")},
         )
     if (
         latest_effective_on is not None
@@ -79,7 +86,14 @@ def check_change(
         and not change.is_correction
     ):
         raise ValidationError(
-            f"The date may not precede the latest change ({latest_effective_on.isoformat()}) "
-            "unless it is recorded as a correction.",
-            {"effective_on": f"Use {latest_effective_on} or later, or mark a correction."},
+            M_(
+                "The date may not precede the latest change (%(latest)s) unless it is recorded "
+                "as a correction.",
+                latest=latest_effective_on,
+            ),
+            {
+                "effective_on": M_(
+                    "Use %(latest)s or later, or mark a correction.", latest=latest_effective_on
+                )
+            },
         )

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import ValidationError
-from tracker.domain.messages import N_
+from tracker.domain.messages import M_, N_
 from tracker.services.letters import editing as letter_service
 from tracker.services.letters import event_pack as packs
 from tracker.services.letters.compose import PAPERS
@@ -58,12 +58,12 @@ def pack_params(
     """Checked parameters of a campaign pack job; ValidationError on bad input."""
     errors: dict[str, str] = {}
     if paper not in PAPERS:
-        errors["paper"] = "Choose a4 or letter."
+        errors["paper"] = M_("Choose a4 or letter.")
     language = (language or "").strip()
     if len(language) > 35 or any(not (c.isalnum() or c == "-") for c in language):
-        errors["language"] = "A language tag such as en, fa or zh-Hant."
+        errors["language"] = M_("A language tag such as en, fa or zh-Hant.")
     if len(instructions or "") > packs.MAX_INSTRUCTIONS:
-        errors["instructions"] = f"At most {packs.MAX_INSTRUCTIONS} characters."
+        errors["instructions"] = M_("At most %(limit)s characters.", limit=packs.MAX_INSTRUCTIONS)
     if errors:
         raise ValidationError("invalid pack request", errors)
     return {

@@ -10,7 +10,7 @@ method that changes a value nor reach an attribute starting with an underscore.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -27,16 +27,22 @@ def format_number(value: int | float, locale: str = "en") -> str:
     return str(format_decimal(value, locale=locale))
 
 
-@lru_cache(maxsize=1)
-def document_environment() -> ImmutableSandboxedEnvironment:
-    """The environment every letter and report template is rendered in (one per process)."""
+@lru_cache(maxsize=8)
+def document_environment(language: str = "en") -> ImmutableSandboxedEnvironment:
+    """The environment letter and report templates are rendered in (one per process and
+    language). `_`, `gettext` and `ngettext` speak the site's catalog of `language` (the
+    report's words; a letter's own words come from tracker/letter_words instead)."""
     env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["number"] = format_number
+    from tracker.services.reports.localised import site_translations
+
+    env.install_gettext_translations(site_translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["number"] = partial(format_number, locale=language)
     env.filters["partial_date"] = format_partial_date
     env.filters["native_lang"] = native_lang
     return env
@@ -45,3 +51,8 @@ def document_environment() -> ImmutableSandboxedEnvironment:
 def render_document(template: str, **context: Any) -> str:
     """Render one of our document templates (templates/letters, templates/reports)."""
     return document_environment().get_template(template).render(**context)
+
+
+def render_document_in(language: str, template: str, **context: Any) -> str:
+    """Render a document template whose own words (gettext) are in `language` (the report)."""
+    return document_environment(language).get_template(template).render(**context)

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound, ValidationError
 from tracker.extensions import db
-from tracker.labels import role_label
+from tracker.labels import role_label, translate
 from tracker.models import ApiToken, User
 from tracker.services import audit_log
 from tracker.services.accounts import queries as account_queries
@@ -113,7 +113,7 @@ def deactivate(user_id: int) -> Page:
             user_service.deactivate(db.session, current_actor(), target)
         except ValidationError as error:
             unit_of_work.rollback()
-            flash(error.message, "error")
+            flash(translate(error.message), "error")
         else:
             flash(
                 _("%(email)s is deactivated and signed out everywhere.", email=target.email),

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from tracker import unit_of_work
 from tracker.domain.errors import ValidationError
 from tracker.extensions import db
+from tracker.labels import translate
 from tracker.models import Case
 from tracker.services.cases.photos import MAX_UPLOAD_BYTES, remove_photo, set_photo
 from tracker.web.access import current_actor, editor_required, staff_required
@@ -34,7 +35,7 @@ def upload_photo(case_id: int) -> ResponseReturnValue:
         set_photo(db.session, current_actor(), record, data)
     except ValidationError as error:
         unit_of_work.rollback()
-        flash(str(error.field_errors.get("photo", error.message)), "error")
+        flash(translate(error.field_errors.get("photo", error.message)), "error")
         return back
     flash(_("Photo saved (re-encoded, without location or camera data)."), "success")
     return back

@@ -23,7 +23,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 from tracker.domain.case_fields import CaseField, Kind, case_fields
 from tracker.domain.errors import ValidationError
 from tracker.domain.vocabulary import Category, Precision, ReleaseKind, Role, Status
-from tracker.labels import country_choices
+from tracker.labels import country_choices, translate
 
 # Labels are lazy: each form shows them in the language of the request that renders it.
 CATEGORY_CHOICES = [(c.value, _l(c.label)) for c in Category]
@@ -52,15 +52,16 @@ def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 
 def apply_errors(form: FlaskForm, error: ValidationError) -> None:
-    """Show a service's field errors beside the fields they concern."""
-    for name, message in error.field_errors.items():
+    """Show a service's field errors beside the fields they concern, in the reader's language."""
+    for name, problem in error.field_errors.items():
+        message = translate(problem)
         field = getattr(form, name, None)
         if field is not None:
             field.errors = [*list(field.errors or []), message]
         else:
             form.form_errors.append(message)
     if not error.field_errors:
-        form.form_errors.append(error.message)
+        form.form_errors.append(translate(error.message))
 
 
 def submitted_version(form: FlaskForm) -> int:
@@ -158,7 +159,9 @@ CaseForm = case_form_class(case_fields())
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), validators=[DataRequired()])
+    # Not checked against the offered choices: a move the rules refuse (say the status changed
+    # in another tab meanwhile) is refused by the service, which says why.
+    status = SelectField(_l("New status"), validators=[DataRequired()], validate_choice=False)
     release_kind = SelectField(
         _l("Release kind"), choices=options(RELEASE_KIND_CHOICES), default=""
     )

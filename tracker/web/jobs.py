@@ -27,6 +27,7 @@ from tracker.jobs.kinds import KINDS, pack_params
 from tracker.jobs.queue import enqueue
 from tracker.jobs.records import has_result, recent_jobs, start_job, visible_job
 from tracker.jobs.runner import results_dir
+from tracker.labels import translate
 from tracker.models import Campaign, Job
 from tracker.models.base import utcnow
 from tracker.services.reports.releases import MAX_YEAR, MIN_YEAR
@@ -76,7 +77,8 @@ def start_campaign_pack(campaign_id: int) -> Response:
         job, new = start_job(db.session, current_actor(), "campaign_pack", params)
     except ValidationError as error:
         db.session.rollback()
-        flash(" ".join(error.field_errors.values()) or error.message, "error")
+        words = [translate(m) for m in error.field_errors.values()]
+        flash(" ".join(words) or translate(error.message), "error")
         return redirect(url_for("letters_staff.campaign", campaign_id=record.id), code=303)
     return _started(job, new)
 

@@ -30,6 +30,7 @@ from tracker import unit_of_work
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
 from tracker.i18n import current_language
+from tracker.labels import translate
 from tracker.services.letters import counters, posted
 from tracker.services.letters.compose import PAPERS, LetterError, Supporter
 from tracker.services.letters.render import (
@@ -271,7 +272,7 @@ def letter_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
             reader=current_language(),
         )
     except LetterError as exc:
-        return render_template("public/letter_error.html", message=exc.message), 422
+        return render_template("public/letter_error.html", message=translate(exc.message)), 422
     _count_download(appeal_id)
     # A letter is tens of kilobytes: reading it whole is cheaper than a file wrapper.
     response = Response(cached.data, mimetype="application/pdf")
@@ -327,7 +328,7 @@ def personalised_pdf(slug: str, appeal_id: int) -> ResponseReturnValue:
             reader=current_language(),
         )
     except LetterError as exc:
-        flash(exc.message, "error")
+        flash(translate(exc.message), "error")
         return redirect(url_for("public.letter", slug=slug, appeal_id=appeal_id))
     counters.add_counts(db.session, appeal_id, today, downloads=1)
     response = Response(data, mimetype="application/pdf")

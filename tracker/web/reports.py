@@ -8,10 +8,12 @@ import io
 from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
 
 from tracker.extensions import db
+from tracker.i18n import current_language
 from tracker.services.reports import releases as reports
 from tracker.services.reports.cached_pdf import release_report_pdf
 from tracker.services.reports.data import build_release_report, render_report_csv
 from tracker.services.reports.document import TEMPLATE, introduction, report_context
+from tracker.services.reports.localised import localised_report
 from tracker.web.access import staff_required
 
 bp = Blueprint("reports", __name__)
@@ -47,11 +49,13 @@ def _links(year: int, prefix: str) -> dict[str, str]:
 
 def _page(year: int, public: bool) -> str:
     _check(year)
-    report = build_release_report(db.session, year, public)
+    language = current_language()
+    report = localised_report(build_release_report(db.session, year, public), language)
     layout = PUBLIC_LAYOUT if public else STAFF_LAYOUT
     links = _links(year, "" if public else "staff_")
-    opening = introduction(current_app.config, year, current_app.config["ORGANISATION_NAME"])
-    context = report_context(report, layout=layout, links=links, opening=opening)
+    config = current_app.config
+    opening = introduction(config, year, config["ORGANISATION_NAME"], language)
+    context = report_context(report, layout=layout, links=links, opening=opening, language=language)
     return render_template(TEMPLATE, **context)
 
 
@@ -64,6 +68,7 @@ def _pdf(year: int, public: bool) -> Response:
         current_app.config["PDF_CACHE_DIR"],
         current_app.config["ORGANISATION_NAME"],
         current_app.config,
+        language=current_language(),  # the PDF speaks the visitor's language, as the page
     )
     suffix = "" if public else "-staff"
     # Bytes, not the path: no file handle is left to the WSGI server to close.

@@ -8,6 +8,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracker.domain.errors import ValidationError
+from tracker.domain.messages import M_
 
 # argon2id with the library's recommended parameters (RFC 9106, low-memory profile).
 PRODUCTION = PasswordHasher()
@@ -102,14 +103,16 @@ def check_password_policy(password: str) -> None:
     """Raise ValidationError for a password that is too short, too long or too common."""
     if len(password) < MIN_LENGTH:
         raise ValidationError(
-            "Password too short.", {"password": f"Use at least {MIN_LENGTH} characters."}
+            M_("Password too short."),
+            {"password": M_("Use at least %(min)s characters.", min=MIN_LENGTH)},
         )
     if len(password) > MAX_LENGTH:
         raise ValidationError(
-            "Password too long.", {"password": f"Use at most {MAX_LENGTH} characters."}
+            M_("Password too long."),
+            {"password": M_("Use at most %(max)s characters.", max=MAX_LENGTH)},
         )
     if password.lower() in {p.lower() for p in COMMON_PASSWORDS} or len(set(password)) < 4:
         raise ValidationError(
-            "Password too common.",
-            {"password": "This password is too common; choose another."},
+            M_("Password too common."),
+            {"password": M_("This password is too common; choose another.")},
         )

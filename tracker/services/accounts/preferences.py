@@ -7,6 +7,7 @@ from collections.abc import Collection
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import ValidationError
+from tracker.domain.messages import M_
 from tracker.models import User
 from tracker.services import audit
 
@@ -18,7 +19,8 @@ def set_language(
     language = language.strip()
     if language and language not in offered:
         raise ValidationError(
-            f"Choose one of: {', '.join(offered)}.", {"language": "Choose a language we offer."}
+            M_("Choose one of: %(languages)s.", languages=", ".join(offered)),
+            {"language": M_("Choose a language we offer.")},
         )
     if user.language == language:
         return False

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import ValidationError
+from tracker.domain.messages import M_
 from tracker.models import RecoveryCode, User, utcnow
 from tracker.models.user import new_session_token
 from tracker.services import audit
@@ -39,7 +40,9 @@ class CodeKind(StrEnum):
 
 
 def _wrong_code() -> ValidationError:
-    return ValidationError("Wrong code.", {"code": "That code is not valid; try the current one."})
+    return ValidationError(
+        M_("Wrong code."), {"code": M_("That code is not valid; try the current one.")}
+    )
 
 
 def hash_recovery_code(code: str) -> str:
@@ -62,7 +65,7 @@ def provisioning_uri(user: User, issuer: str) -> str:
 def start_enrolment(session: Session, user: User) -> str:
     """Give the user a new secret to enrol, keeping one already shown if not yet confirmed."""
     if user.two_factor_enabled:
-        raise ValidationError("Two-factor sign-in is already on.")
+        raise ValidationError(M_("Two-factor sign-in is already on."))
     if user.totp_secret is None:
         user.totp_secret = pyotp.random_base32()  # 160 bits, as RFC 4226 recommends
         session.flush()
@@ -107,7 +110,7 @@ def confirm_enrolment(
     """Turn two-factor sign-in on when `code` matches the new secret; return the recovery codes."""
     now = now or utcnow()
     if user.two_factor_enabled:
-        raise ValidationError("Two-factor sign-in is already on.")
+        raise ValidationError(M_("Two-factor sign-in is already on."))
     if user.totp_secret is None or not _accept_totp(user, normalise_code(code), now):
         raise _wrong_code()
     user.totp_confirmed_at = now

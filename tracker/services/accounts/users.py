@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import NotFound, ValidationError
+from tracker.domain.messages import M_
 from tracker.domain.vocabulary import Role
 from tracker.models import ApiToken, User, utcnow
 from tracker.models.user import new_session_token
@@ -46,16 +47,16 @@ def create_user(
     """Add a user after checking the email, the role and the password policy."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise ValidationError("Invalid email.", {"email": "Enter a valid email address."})
+        raise ValidationError(M_("Invalid email."), {"email": M_("Enter a valid email address.")})
     try:
         role = Role(role)
     except ValueError:
         raise ValidationError(
-            "Unknown role.", {"role": "Choose admin, caseworker or viewer."}
+            M_("Unknown role."), {"role": M_("Choose admin, caseworker or viewer.")}
         ) from None
     if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise ValidationError(
-            "A user with this email exists.", {"email": "This email is already in use."}
+            M_("A user with this email exists."), {"email": M_("This email is already in use.")}
         )
     check_password_policy(password)
     user = User(
@@ -221,13 +222,14 @@ def change_role(session: Session, actor: User | None, user: User, role: Role | s
         new = Role(role)
     except ValueError:
         raise ValidationError(
-            "Unknown role.", {"role": "Choose admin, caseworker or viewer."}
+            M_("Unknown role."), {"role": M_("Choose admin, caseworker or viewer.")}
         ) from None
     if new.value == user.role:
         return
     if user.role == Role.ADMIN.value and user.active and not _other_active_admins(session, user):
         raise ValidationError(
-            "The last admin cannot lose the admin role.", {"role": "Make someone else admin first."}
+            M_("The last admin cannot lose the admin role."),
+            {"role": M_("Make someone else admin first.")},
         )
     old = user.role
     user.role = new.value
@@ -251,7 +253,8 @@ def deactivate(session: Session, actor: User | None, user: User) -> None:
         return
     if user.role == Role.ADMIN.value and not _other_active_admins(session, user):
         raise ValidationError(
-            "The last admin cannot be deactivated.", {"user": "Make someone else admin first."}
+            M_("The last admin cannot be deactivated."),
+            {"user": M_("Make someone else admin first.")},
         )
     user.active = False
     user.session_token = new_session_token()

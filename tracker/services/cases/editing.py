@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.case_fields import case_fields
 from tracker.domain.dates import PartialDate, order_day
-from tracker.domain.errors import StaleEdit, ValidationError
+from tracker.domain.errors import StaleEdit, ValidationError, raise_problems
+from tracker.domain.messages import M_
 from tracker.domain.transitions import ProposedChange, check_change
 from tracker.domain.values import is_web_address
 from tracker.domain.vocabulary import AppealStatus, Precision, ReleaseKind, Status
@@ -23,7 +24,7 @@ from tracker.services.versions import flush_edit
 
 # Statuses whose arrival ends the appeals of a case: the supporter sees the news instead.
 ENDING_STATUSES = frozenset({Status.RELEASED, Status.DIED_IN_CUSTODY, Status.CLOSED})
-IN_USE = "This reference is in use."
+IN_USE = M_("This reference is in use.")
 
 
 def case_by_reference(session: Session, reference: str) -> Case | None:
@@ -70,7 +71,7 @@ def create_case(
     """Add a case; it starts `detained` on `arrested_on`, then moves to `status` on `status_on`."""
     data = clean_case_fields(fields)
     if case_by_reference(session, data["reference"]) is not None:
-        raise ValidationError("A case with this reference exists.", {"reference": IN_USE})
+        raise ValidationError(M_("A case with this reference exists."), {"reference": IN_USE})
     case = Case(**data)
     settle_slug(session, case)
     session.add(case)
@@ -98,7 +99,7 @@ def create_case(
     if status is not None and not (case.history and case.status == Status(status)):
         if status_on is None:
             raise ValidationError(
-                "A status needs the date it took effect.", {"status_on": "Give a date."}
+                M_("A status needs the date it took effect."), {"status_on": M_("Give a date.")}
             )
         change_status(
             session, actor, case, status, status_on, release_kind=release_kind, audit_event=False
@@ -131,7 +132,7 @@ def update_case(
     if "reference" in data and data["reference"] != case.reference:
         clash = case_by_reference(session, data["reference"])
         if clash is not None and clash.id != case.id:
-            raise ValidationError("A case with this reference exists.", {"reference": IN_USE})
+            raise ValidationError(M_("A case with this reference exists."), {"reference": IN_USE})
     changed = [name for name, value in data.items() if getattr(case, name) != value]
     if not changed:
         return []
@@ -186,19 +187,21 @@ def change_status(
         target = Status(status)
     except ValueError:
         raise ValidationError(
-            f"'{status}' is not a status.", {"status": "Unknown status."}
+            M_("'%(value)s' is not a status.", value=status), {"status": M_("Unknown status.")}
         ) from None
     try:
         kind = ReleaseKind(release_kind) if release_kind else None
     except ValueError:
         raise ValidationError(
-            f"'{release_kind}' is not a release kind.", {"release_kind": "Unknown release kind."}
+            M_("'%(value)s' is not a release kind.", value=release_kind),
+            {"release_kind": M_("Unknown release kind.")},
         ) from None
     try:
         when = PartialDate.of(effective_on, precision)
     except ValueError:
         raise ValidationError(
-            f"'{precision}' is not a precision.", {"precision": "Use day, month or year."}
+            M_("'%(value)s' is not a precision.", value=precision),
+            {"precision": M_("Use day, month or year.")},
         ) from None
     texts: dict[str, str] = {}
     problems: dict[str, str] = {}
@@ -212,14 +215,12 @@ def change_status(
         except ValueError as exc:
             problems[name] = str(exc)
     if texts.get("source_url") and not is_web_address(texts["source_url"]):
-        problems["source_url"] = "Use an http(s):// address."
+        problems["source_url"] = M_("Use an http(s):// address.")
     try:
         check_not_future(when.value)
     except ValueError as exc:
         problems["effective_on"] = str(exc)
-    if problems:
-        first = next(iter(problems))
-        raise ValidationError(f"{first}: {problems[first]}", problems)
+    raise_problems(problems)
     # Lock the case row so concurrent changes queue up (PostgreSQL); SQLite's write
     # transactions already begin IMMEDIATE.
     session.execute(select(Case.id).where(Case.id == case.id).with_for_update())

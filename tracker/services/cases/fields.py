@@ -4,23 +4,48 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tracker.domain.case_fields import CaseField, Kind, case_fields
 from tracker.domain.dates import PartialDate, parse_iso_date, parse_partial_date
-from tracker.domain.errors import ValidationError
+from tracker.domain.errors import ValidationError, raise_problems
+from tracker.domain.messages import M_, Message
 from tracker.domain.text import TextProblem, TextRefused, clean_text, is_blank
 from tracker.domain.values import is_country_code, parse_bool
 from tracker.domain.vocabulary import Precision
 
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 TEXT_MESSAGES = {
-    TextProblem.CONTROL: "Control characters (such as NUL, ESC or a vertical tab) are not allowed.",
-    TextProblem.SURROGATE: "Not valid Unicode text.",
-    TextProblem.BLANK: "Type it with visible letters: only invisible characters were given.",
+    TextProblem.CONTROL: M_(
+        "Control characters (such as NUL, ESC or a vertical tab) are not allowed."
+    ),
+    TextProblem.SURROGATE: M_("Not valid Unicode text."),
+    TextProblem.BLANK: M_("Type it with visible letters: only invisible characters were given."),
 }
-REQUIRED = "This field is required."
+REQUIRED = M_("This field is required.")
+
+
+UNKNOWN_FIELD = M_("Unknown field.")
+
+
+def not_a_country(value: object) -> Message:
+    """The message for a value that is no ISO 3166-1 alpha-2 code."""
+    return M_("'%(value)s' is not an ISO 3166-1 alpha-2 country code.", value=value)
+
+
+def not_one_of(value: object, choices: Iterable[str]) -> Message:
+    """The message for a value outside its list of tokens."""
+    return M_("'%(value)s' is not one of %(choices)s.", value=value, choices=", ".join(choices))
+
+
+def unknown_fields(names: Iterable[str]) -> ValidationError:
+    """The error for field names a form or request may not carry."""
+    unknown = sorted(names)
+    return ValidationError(
+        M_("Unknown fields: %(names)s", names=", ".join(unknown)),
+        dict.fromkeys(unknown, UNKNOWN_FIELD),
+    )
 
 
 def today() -> dt.date:
@@ -31,7 +56,7 @@ def today() -> dt.date:
 def check_not_future(value: dt.date) -> dt.date:
     """The date itself, or ValueError when it lies in the future."""
     if value > today():
-        raise ValueError(f"{value.isoformat()} is in the future.")
+        raise ValueError(M_("%(day)s is in the future.", day=value))
     return value
 
 
@@ -42,7 +67,7 @@ def clean_line(value: Any, *, multiline: bool = False, max_length: int | None = 
     except TextRefused as refused:
         raise ValueError(TEXT_MESSAGES[refused.problem]) from None
     if max_length is not None and len(text) > max_length:
-        raise ValueError(f"At most {max_length} characters.")
+        raise ValueError(M_("At most %(limit)s characters.", limit=max_length))
     return text
 
 
@@ -54,13 +79,13 @@ def clean_value(spec: CaseField, value: Any) -> Any:
         if text and is_blank(text):
             raise ValueError(TEXT_MESSAGES[TextProblem.BLANK])
         if kind is Kind.REFERENCE and text and not REFERENCE_RE.match(text):
-            raise ValueError("Use letters, digits, '.', '_' and '-' only.")
+            raise ValueError(M_("Use letters, digits, '.', '_' and '-' only."))
         return text
     if kind is Kind.BOOL:
         try:
             return parse_bool(value)
         except ValueError:
-            raise ValueError(f"'{value}' is not true or false.") from None
+            raise ValueError(M_("'%(value)s' is not true or false.", value=value)) from None
     if kind is Kind.DATE:
         if value is None or value == "":
             return None
@@ -70,25 +95,25 @@ def clean_value(spec: CaseField, value: Any) -> Any:
     if kind is Kind.COUNTRY:
         code = clean_line(value).upper()
         if code and not is_country_code(code):
-            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code.")
+            raise ValueError(not_a_country(value))
         return code
     if kind is Kind.PRECISION:
         text = clean_line(value)
         if text and text not in spec.choices:
-            raise ValueError(f"'{value}' is not one of {', '.join(spec.choices)}.")
+            raise ValueError(not_one_of(value, spec.choices))
         return text or Precision.DAY.value
     if kind is Kind.CHOICE:
         text = clean_line(value)
         if text and text not in spec.choices:
-            raise ValueError(f"'{value}' is not one of {', '.join(spec.choices)}.")
+            raise ValueError(not_one_of(value, spec.choices))
         return text if text or spec.required else None
     if kind is Kind.USER:
         if value is None or value == "":
             return None
         if isinstance(value, int) or str(value).isdigit():
             return int(value)
-        raise ValueError(f"'{value}' is not a user.")
-    raise ValueError("Unknown field.")  # pragma: no cover - every kind is handled above
+        raise ValueError(M_("'%(value)s' is not a user.", value=value))
+    raise ValueError(UNKNOWN_FIELD)  # pragma: no cover - every kind is handled above
 
 
 def clean_partial_date(value: Any) -> tuple[dt.date | None, str]:
@@ -108,10 +133,7 @@ def clean_case_fields(fields: Mapping[str, Any], partial: bool = False) -> dict[
     specs = {f.name: f for f in case_fields()}
     unknown = set(fields) - set(specs)
     if unknown:
-        raise ValidationError(
-            "Unknown fields: " + ", ".join(sorted(unknown)),
-            {name: "Unknown field." for name in sorted(unknown)},
-        )
+        raise unknown_fields(unknown)
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     for name, value in fields.items():
@@ -123,9 +145,7 @@ def clean_case_fields(fields: Mapping[str, Any], partial: bool = False) -> dict[
         given = spec.name in out or not partial
         if spec.required and given and not out.get(spec.name) and spec.name not in errors:
             errors[spec.name] = REQUIRED
-    if errors:
-        first = next(iter(errors))
-        raise ValidationError(f"{first}: {errors[first]}", errors)
+    raise_problems(errors)
     return normalise_partial_dates(out)
 
 

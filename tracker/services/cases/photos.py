@@ -17,6 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import ValidationError
+from tracker.domain.messages import M_
 from tracker.models import Case, User, utcnow
 from tracker.services import audit
 from tracker.services.versions import flush_edit
@@ -36,31 +37,40 @@ def _refuse(message: str) -> ValidationError:
 def clean_photo(data: bytes) -> bytes:
     """The photo re-encoded as a JPEG without metadata; ValidationError for what is not one."""
     if not data:
-        raise _refuse("Choose a photo to upload.")
+        raise _refuse(M_("Choose a photo to upload."))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise _refuse(f"The photo is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        raise _refuse(
+            M_("The photo is larger than %(mb)s MB.", mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+        )
     try:
         with warnings.catch_warnings():
             # Our own bound below comes first; Pillow's warning must not stop the header read.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise _refuse("Upload a JPEG, PNG, WebP or GIF photo.")
+                raise _refuse(M_("Upload a JPEG, PNG, WebP or GIF photo."))
             width, height = image.size
             if width * height > MAX_PIXELS or width < 1 or height < 1:
                 raise _refuse(
-                    f"The photo is {width} x {height} pixels; at most "
-                    f"{MAX_PIXELS // 1_000_000} million pixels are accepted."
+                    M_(
+                        "The photo is %(width)s x %(height)s pixels; at most %(millions)s "
+                        "million pixels are accepted.",
+                        width=width,
+                        height=height,
+                        millions=MAX_PIXELS // 1_000_000,
+                    )
                 )
             image.load()
     except Image.DecompressionBombError:
         raise _refuse(
-            f"The photo has too many pixels; at most {MAX_PIXELS // 1_000_000} million "
-            "are accepted."
+            M_(
+                "The photo has too many pixels; at most %(millions)s million are accepted.",
+                millions=MAX_PIXELS // 1_000_000,
+            )
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise _refuse(
-            "This file is not an image that can be read (JPEG, PNG, WebP or GIF)."
+            M_("This file is not an image that can be read (JPEG, PNG, WebP or GIF).")
         ) from None
     # Turn it the way the camera meant (its orientation tag is then dropped with the rest).
     picture: Image.Image = ImageOps.exif_transpose(image) or image

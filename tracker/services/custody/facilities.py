@@ -17,10 +17,12 @@ from tracker.domain.custody import (
 )
 from tracker.domain.dates import is_known_language
 from tracker.domain.errors import StaleEdit, ValidationError
+from tracker.domain.messages import M_
 from tracker.domain.text import TextRefused, clean_text, is_blank
 from tracker.domain.values import parse_bool
 from tracker.models import Facility, User, utcnow
 from tracker.services import audit
+from tracker.services.cases.fields import unknown_fields
 from tracker.services.letters.fields import clean_country, clean_date, clean_lines, raise_if
 from tracker.services.pagination import Page, paginate
 from tracker.services.versions import flush_edit
@@ -39,25 +41,29 @@ FACILITY_FIELDS = (
 TEXT_LIMITS = {"name": 200, "name_native": 200}
 MAX_ADDRESS_LINES = 8
 MAX_LINE_CHARS = 200
-STALE = "Someone else saved this facility after you opened it."
+STALE = M_("Someone else saved this facility after you opened it.")
 RULE_MESSAGES = {
-    RuleProblem.NOT_AN_OBJECT: "Give the rules as an object of lists and notes.",
-    RuleProblem.UNKNOWN_KEY: "Unknown rule: use languages, envelope, allowed, forbidden, notes.",
-    RuleProblem.NOT_A_LIST: "Give a list of lines (notes: a text).",
-    RuleProblem.TOO_MANY: "At most 20 lines.",
-    RuleProblem.TOO_LONG: "Too long (300 characters a line, 2,000 for the notes).",
-    RuleProblem.BAD_LANGUAGE: "Use BCP 47 language tags such as ru, be or fa.",
+    RuleProblem.NOT_AN_OBJECT: M_("Give the rules as an object of lists and notes."),
+    RuleProblem.UNKNOWN_KEY: M_(
+        "Unknown rule: use languages, envelope, allowed, forbidden, notes."
+    ),
+    RuleProblem.NOT_A_LIST: M_("Give a list of lines (notes: a text)."),
+    RuleProblem.TOO_MANY: M_("At most 20 lines."),
+    RuleProblem.TOO_LONG: M_("Too long (300 characters a line, 2,000 for the notes)."),
+    RuleProblem.BAD_LANGUAGE: M_("Use BCP 47 language tags such as ru, be or fa."),
 }
+REQUIRED = M_("This field is required.")
+TWIN = M_("A facility with this name exists in this country.")
 
 
 def _text(name: str, value: Any, errors: dict[str, str]) -> str:
     try:
         text = clean_text("" if value is None else str(value))
     except TextRefused:
-        errors[name] = "Type it with visible letters, without control characters."
+        errors[name] = M_("Type it with visible letters, without control characters.")
         return ""
     if len(text) > TEXT_LIMITS[name]:
-        errors[name] = f"At most {TEXT_LIMITS[name]} characters."
+        errors[name] = M_("At most %(limit)s characters.", limit=TEXT_LIMITS[name])
     return text
 
 
@@ -67,7 +73,7 @@ def _lines(name: str, value: Any, errors: dict[str, str]) -> list[str]:
         try:
             clean_text(line)
         except TextRefused:
-            errors[name] = "Control characters are not allowed."
+            errors[name] = M_("Control characters are not allowed.")
     return lines
 
 
@@ -75,9 +81,7 @@ def clean_facility_fields(fields: Mapping[str, Any], partial: bool = False) -> d
     """Validate and normalise facility fields; raise ValidationError naming every bad field."""
     unknown = sorted(set(fields) - set(FACILITY_FIELDS))
     if unknown:
-        raise ValidationError(
-            "Unknown fields: " + ", ".join(unknown), {n: "Unknown field." for n in unknown}
-        )
+        raise unknown_fields(unknown)
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     for name, value in fields.items():
@@ -90,26 +94,31 @@ def clean_facility_fields(fields: Mapping[str, Any], partial: bool = False) -> d
         elif name == "kind":
             out[name] = str(value or FacilityKind.PRISON.value)
             if out[name] not in {k.value for k in FacilityKind}:
-                errors[name] = "Not a kind of facility: " + ", ".join(k.value for k in FacilityKind)
+                errors[name] = M_(
+                    "Not a kind of facility: %(kinds)s",
+                    kinds=", ".join(k.value for k in FacilityKind),
+                )
         elif name == "accepts_letters":
             try:
                 out[name] = parse_bool(value)
             except ValueError:
-                errors[name] = "Say yes or no."
+                errors[name] = M_("Say yes or no.")
         elif name == "address_verified_on":
             out[name] = clean_date(name, value, errors)
             if out[name] and out[name] > dt.date.today():
-                errors[name] = "A verification cannot be in the future."
+                errors[name] = M_("A verification cannot be in the future.")
         else:  # letter_rules
             rules, problems = check_rules(value, is_known_language)
             out[name] = rules.as_dict()
             if problems:
                 key, problem = next(iter(problems.items()))
-                errors[name] = f"{key}: {RULE_MESSAGES[problem]}"
+                errors[name] = M_(
+                    "%(field)s: %(problem)s", field=key, problem=RULE_MESSAGES[problem]
+                )
     if ("name" in out or not partial) and is_blank(out.get("name", "")) and "name" not in errors:
-        errors["name"] = "This field is required."
+        errors["name"] = REQUIRED
     if ("country" in out or not partial) and not out.get("country") and "country" not in errors:
-        errors["country"] = "This field is required."
+        errors["country"] = REQUIRED
     raise_if(errors)
     return out
 
@@ -121,10 +130,7 @@ def _refuse_twin(session: Session, name: str, country: str, own_id: int | None) 
         )
     )
     if twin is not None and twin != own_id:
-        raise ValidationError(
-            "A facility with this name exists in this country.",
-            {"name": "A facility with this name exists in this country."},
-        )
+        raise ValidationError(TWIN, {"name": TWIN})
 
 
 def facility_by_name(session: Session, name: str, country: str) -> Facility | None:

@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tracker.domain.errors import ImportFailed, ImportRowError, ValidationError
+from tracker.domain.errors import ImportFailed, ImportRowError, ValidationError, field_problems
+from tracker.domain.messages import M_
 from tracker.domain.text import restore_formula
 from tracker.models import User
 from tracker.services.custody.facilities import (
@@ -90,7 +91,7 @@ def _read(path: str, problems: list[ImportRowError]) -> list[tuple[int, dict[str
         with open(path, encoding="utf-8-sig", newline="") as handle:
             text = handle.read()
     except UnicodeDecodeError:
-        problems.append(ImportRowError(name, 1, "the file is not UTF-8 text"))
+        problems.append(ImportRowError(name, 1, M_("the file is not UTF-8 text")))
         return []
     reader = csv.reader(io.StringIO(text))
     header = [h.strip() for h in next(reader, [])]
@@ -137,12 +138,13 @@ def import_facilities(session: Session, actor: User | None, path: str) -> Facili
         try:
             clean = clean_facility_fields(fields)
         except ValidationError as error:
-            detail = "; ".join(f"{k}: {v}" for k, v in error.field_errors.items())
+            detail = field_problems(error.field_errors)
             problems.append(ImportRowError(name, line, detail or error.message))
             continue
         key = (clean["name"].lower(), clean["country"])
         if key in seen:
-            problems.append(ImportRowError(name, line, f"the same facility as line {seen[key]}"))
+            same = M_("the same facility as line %(line)s", line=str(seen[key]))
+            problems.append(ImportRowError(name, line, same))
             continue
         seen[key] = line
         checked.append((line, fields))

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.domain.custody import LetterReportKind, facility_at
-from tracker.domain.errors import ValidationError
+from tracker.domain.errors import raise_problems
+from tracker.domain.messages import M_
 from tracker.models import Case, LetterReport, Placement, User
 from tracker.services import audit
 from tracker.services.cases.fields import check_not_future, clean_line
@@ -41,21 +42,19 @@ def add_letter_report(
     """Record letters of one kind on one day, at the facility the person was in on that day."""
     problems: dict[str, str] = {}
     if str(kind) not in {k.value for k in LetterReportKind}:
-        problems["kind"] = "Use returned, reply or delivered."
+        problems["kind"] = M_("Use returned, reply or delivered.")
     try:
         check_not_future(on)
     except ValueError as exc:
         problems["on"] = str(exc)
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
-        problems["count"] = f"Give a whole number from 1 to {MAX_COUNT}."
+        problems["count"] = M_("Give a whole number from 1 to %(max)s.", max=MAX_COUNT)
     try:
         text = clean_line(note, multiline=True, max_length=MAX_NOTE)
     except ValueError as exc:
         problems["note"] = str(exc)
         text = ""
-    if problems:
-        first = next(iter(problems))
-        raise ValidationError(f"{first}: {problems[first]}", problems)
+    raise_problems(problems)
     report = LetterReport(
         case_id=case.id,
         facility_id=facility_on(session, case.id, on),

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.domain.custody import HearingKind
 from tracker.domain.dates import PartialDate
-from tracker.domain.errors import ValidationError
+from tracker.domain.errors import raise_problems
+from tracker.domain.messages import M_
 from tracker.domain.values import is_web_address
 from tracker.domain.vocabulary import HELD_STATUSES, Precision
 from tracker.models import Case, Facility, Hearing, Placement, User
@@ -37,9 +38,7 @@ def _texts(
 
 
 def _raise(problems: dict[str, str]) -> None:
-    if problems:
-        first = next(iter(problems))
-        raise ValidationError(f"{first}: {problems[first]}", problems)
+    raise_problems(problems)
 
 
 def add_placement(
@@ -57,11 +56,11 @@ def add_placement(
     problems: dict[str, str] = {}
     facility = session.get(Facility, facility_id) if facility_id else None
     if facility is None:
-        problems["facility_id"] = f"No facility with id {facility_id}."
+        problems["facility_id"] = M_("No facility with id %(id)s.", id=str(facility_id))
     try:
         when = PartialDate.of(effective_on, precision)
     except ValueError:
-        problems["precision"] = "Use day, month or year."
+        problems["precision"] = M_("Use day, month or year.")
         when = PartialDate(effective_on)
     try:
         check_not_future(when.value)
@@ -72,7 +71,7 @@ def add_placement(
         problems,
     )
     if texts.get("source_url") and not is_web_address(texts["source_url"]):
-        problems["source_url"] = "Use an http(s):// address."
+        problems["source_url"] = M_("Use an http(s):// address.")
     _raise(problems)
     placement = Placement(
         case_id=case.id,
@@ -114,9 +113,11 @@ def add_hearing(
     """Record a day in court (past or coming)."""
     problems: dict[str, str] = {}
     if str(kind) not in {k.value for k in HearingKind}:
-        problems["kind"] = "Use " + ", ".join(k.value for k in HearingKind) + "."
+        problems["kind"] = M_("Use %(kinds)s.", kinds=", ".join(k.value for k in HearingKind))
     if on.year > dt.date.today().year + MAX_HEARING_YEARS_AHEAD:
-        problems["on"] = f"{on.isoformat()} is more than {MAX_HEARING_YEARS_AHEAD} years ahead."
+        problems["on"] = M_(
+            "%(day)s is more than %(years)s years ahead.", day=on, years=MAX_HEARING_YEARS_AHEAD
+        )
     texts = _texts(
         [("court", court, False, MAX_COURT), ("public_note", public_note, True, MAX_NOTE)],
         problems,

@@ -19,6 +19,7 @@ from typing import Any
 import weasyprint
 from markupsafe import Markup
 
+from tracker.domain.messages import M_
 from tracker.domain.placeholders import (
     PlaceholderError,
     build_context,
@@ -66,10 +67,11 @@ class LetterError(Exception):
 
 def too_many_pages_message() -> str:
     """Why a letter longer than MAX_LETTER_PAGES is refused (its guidance page not counted)."""
-    return (
-        f"This letter cannot be printed: it takes more than {MAX_LETTER_PAGES} pages, and a "
-        f"letter has at most {MAX_LETTER_PAGES} (a solidarity letter's guidance page is not "
-        "counted). Shorten its text or its asks."
+    return M_(
+        "This letter cannot be printed: it takes more than %(most)s pages, and a letter has at "
+        "most %(most)s (a solidarity letter's guidance page is not counted). Shorten its text "
+        "or its asks.",
+        most=MAX_LETTER_PAGES,
     )
 
 
@@ -87,11 +89,11 @@ class Supporter:
         lines = [" ".join(line.split()) for line in (address or "").splitlines()]
         lines = [line for line in lines if line]
         if not name:
-            raise LetterError("Please give your name.")
+            raise LetterError(M_("Please give your name."))
         if len(name) > MAX_SENDER_NAME or sum(map(len, lines)) > MAX_SENDER_ADDRESS:
-            raise LetterError("Your name or address is too long for the sender block.")
+            raise LetterError(M_("Your name or address is too long for the sender block."))
         if len(lines) > MAX_SENDER_LINES:
-            raise LetterError(f"Use at most {MAX_SENDER_LINES} address lines.")
+            raise LetterError(M_("Use at most %(lines)s address lines.", lines=MAX_SENDER_LINES))
         return cls(name, "\n".join(lines))
 
 
@@ -168,7 +170,9 @@ def letter_context(
         if too_long:
             # An older record longer than its field now allows: the save-time check assumed
             # the limit, so this letter is refused before any layout.
-            raise LetterError(f"The letter cannot be filled in: {too_long} is too long.")
+            raise LetterError(
+                M_("The letter cannot be filled in: %(value)s is too long.", value=too_long)
+            )
     page = f"letter-{words.tag}-{language.numbering}"
     letter: dict[str, Any] = {
         "lang": language.tag,
@@ -190,7 +194,9 @@ def letter_context(
         subject = render_letter_text(appeal.subject, context, isolate=True)
         body = _paragraphs(render_letter_text(appeal.body, context, isolate=True))
     except PlaceholderError as exc:
-        raise LetterError(f"The letter cannot be filled in: {exc}") from None
+        raise LetterError(
+            M_("The letter cannot be filled in: %(problem)s", problem=str(exc))
+        ) from None
     greets = bool(_GREETS_RE.match(appeal.body))
     salutation = appeal.addressee.salutation if appeal.addressee and not greets else ""
     letter.update(
@@ -242,7 +248,7 @@ def document_html(letters: Sequence[dict[str, Any]], *, title: str, organisation
 def stylesheets(paper: str, *extra: str) -> list[str]:
     """The stylesheets of a letter on A4 or Letter paper, and any extra ones."""
     if paper not in PAPERS:
-        raise LetterError("Choose A4 or Letter paper.")
+        raise LetterError(M_("Choose A4 or Letter paper."))
     return [*LETTER_STYLES, f"css/letter-{paper}.css", *extra]
 
 

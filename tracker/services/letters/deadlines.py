@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import ValidationError
+from tracker.domain.messages import M_
 from tracker.domain.vocabulary import AppealStatus
 from tracker.models import Appeal, AuditEvent, Case, User, utcnow
 from tracker.services import audit
@@ -28,9 +29,10 @@ def check_deadline(appeal: Appeal, today: dt.date) -> None:
         and appeal.deadline is not None
         and appeal.deadline < today
     ):
-        message = (
-            f"The take-action-before date {appeal.deadline.isoformat()} has passed: give a date "
-            "from today on, remove the date, or save the appeal as closed."
+        message = M_(
+            "The take-action-before date %(deadline)s has passed: give a date from today on, "
+            "remove the date, or save the appeal as closed.",
+            deadline=appeal.deadline,
         )
         raise ValidationError(message, {"deadline": message})
 

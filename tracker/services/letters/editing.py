@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import NotFound, StaleEdit, ValidationError
+from tracker.domain.messages import M_
 from tracker.domain.placeholders import (
     ADDED_BY_LETTER,
     PLACEHOLDERS,
@@ -31,11 +32,14 @@ from tracker.services.letters.fields import (
     MAX_ASK_CHARS,
     MAX_ASKS,
     SLUG_RE,
+    addressee_id_of,
+    campaign_id_of,
     clean_country,
     clean_date,
     clean_language,
     clean_lines,
     clean_text,
+    copies_of,
     raise_if,
     reject_unknown,
 )
@@ -44,6 +48,10 @@ from tracker.services.letters.printable import check_printable, printable_appeal
 from tracker.services.letters.words import require_words, typed_closing
 from tracker.services.publishing.objects import AppealCard
 from tracker.services.versions import flush_edit
+
+REQUIRED = M_("This field is required.")
+STALE_ADDRESSEE = M_("Someone else saved this addressee after you opened it.")
+STALE_APPEAL = M_("Someone else saved this appeal after you opened it.")
 
 
 def list_placeholders() -> dict[str, str]:
@@ -74,10 +82,10 @@ def clean_addressee_fields(fields: Mapping[str, Any], partial: bool = False) -> 
         else:
             out[name] = clean_text(name, value, errors)
             if name == "email" and out[name] and not EMAIL_RE.match(out[name]):
-                errors[name] = "Not an email address."
+                errors[name] = M_("Not an email address.")
     for required in ("name", "country"):
         if (not partial or required in out) and not out.get(required) and required not in errors:
-            errors[required] = "This field is required."
+            errors[required] = REQUIRED
     raise_if(errors)
     return out
 
@@ -101,7 +109,7 @@ def update_addressee(
 ) -> list[str]:
     """Edit an addressee made from `expected_version`; every letter using it changes."""
     if addressee.version != expected_version:
-        raise StaleEdit("Someone else saved this addressee after you opened it.", addressee.version)
+        raise StaleEdit(STALE_ADDRESSEE, addressee.version)
     data = clean_addressee_fields(fields, partial=True)
     changed = [n for n, v in data.items() if getattr(addressee, n) != v]
     if not changed:
@@ -109,7 +117,7 @@ def update_addressee(
     for name in changed:
         setattr(addressee, name, data[name])
     addressee.updated_at = utcnow()
-    flush_edit(session, addressee, "Someone else saved this addressee after you opened it.")
+    flush_edit(session, addressee, STALE_ADDRESSEE)
     audit.record(
         session,
         actor,
@@ -139,21 +147,21 @@ def clean_campaign_fields(fields: Mapping[str, Any], partial: bool = False) -> d
                 if out[name] < 0:
                     raise ValueError
             except (TypeError, ValueError):
-                errors[name] = "Give a whole number, 0 or more."
+                errors[name] = M_("Give a whole number, 0 or more.")
         elif name == "slug":
             out[name] = str(value or "").strip().lower()
             if out[name] and not SLUG_RE.match(out[name]):
-                errors[name] = "Use lower-case letters, digits and '-'."
+                errors[name] = M_("Use lower-case letters, digits and '-'.")
         else:
             out[name] = clean_text(name, value, errors)
     if not partial and not out.get("slug") and out.get("name"):
         out["slug"] = slugify(out["name"])
     for required in ("name", "slug"):
         if (not partial or required in out) and not out.get(required) and required not in errors:
-            errors[required] = "This field is required."
+            errors[required] = REQUIRED
     starts, ends = out.get("starts_on"), out.get("ends_on")
     if starts and ends and ends < starts:
-        errors["ends_on"] = "The end comes before the start."
+        errors["ends_on"] = M_("The end comes before the start.")
     raise_if(errors)
     return out
 
@@ -162,7 +170,9 @@ def create_campaign(session: Session, actor: User | None, fields: Mapping[str, A
     """Add a campaign."""
     data = clean_campaign_fields(fields)
     if session.scalar(select(Campaign.id).where(Campaign.slug == data["slug"])) is not None:
-        raise ValidationError("A campaign with this slug exists.", {"slug": "This slug is in use."})
+        raise ValidationError(
+            M_("A campaign with this slug exists."), {"slug": M_("This slug is in use.")}
+        )
     campaign = Campaign(**data)
     session.add(campaign)
     session.flush()
@@ -179,7 +189,9 @@ def update_campaign(
     if new_slug != campaign.slug and session.scalar(
         select(Campaign.id).where(Campaign.slug == new_slug)
     ):
-        raise ValidationError("A campaign with this slug exists.", {"slug": "This slug is in use."})
+        raise ValidationError(
+            M_("A campaign with this slug exists."), {"slug": M_("This slug is in use.")}
+        )
     changed = [n for n, v in data.items() if getattr(campaign, n) != v]
     for name in changed:
         setattr(campaign, name, data[name])
@@ -193,7 +205,7 @@ def campaign_by_slug(session: Session, slug: str) -> Campaign:
     """The campaign with this slug, or NotFound."""
     campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
     if campaign is None:
-        raise NotFound(f"No campaign '{slug}'.")
+        raise NotFound(M_("No campaign '%(slug)s'.", slug=slug))
     return campaign
 
 
@@ -212,11 +224,11 @@ def clean_appeal_fields(
         if name == "kind":
             out[name] = str(value or "appeal")
             if out[name] not in AppealKind.__members__.values():
-                errors[name] = "Choose appeal or solidarity."
+                errors[name] = M_("Choose appeal or solidarity.")
         elif name == "status":
             out[name] = str(value or "draft")
             if out[name] not in AppealStatus.__members__.values():
-                errors[name] = "Choose draft, active or closed."
+                errors[name] = M_("Choose draft, active or closed.")
         elif name == "language":
             out[name] = clean_language(value, errors)
         elif name == "deadline":
@@ -224,11 +236,11 @@ def clean_appeal_fields(
         elif name == "asks":
             out[name] = clean_lines(name, value, errors, MAX_ASKS, MAX_ASK_CHARS)
         elif name == "addressee_id":
-            out[name] = _addressee_id(session, value, name, errors)
+            out[name] = addressee_id_of(session, value, name, errors)
         elif name == "copies_to":
-            out[name] = _copies(session, value, errors)
+            out[name] = copies_of(session, value, errors)
         elif name == "campaign":
-            out["campaign_id"] = _campaign_id(session, value, errors)
+            out["campaign_id"] = campaign_id_of(session, value, errors)
         else:  # subject, body: templates
             out[name] = clean_text(name, value, errors)
             if name not in errors:
@@ -239,53 +251,16 @@ def clean_appeal_fields(
             if name == "body" and name not in errors:
                 closing = typed_closing(out[name])
                 if closing:
-                    errors[name] = (
-                        f"The letter prints its closing and signature itself; remove "
-                        f"\u201c{closing}\u201d from the end of the body."
+                    errors[name] = M_(
+                        "The letter prints its closing and signature itself; remove "
+                        "\u201c%(closing)s\u201d from the end of the body.",
+                        closing=closing,
                     )
     raise_if(errors)
     return out
 
 
-def _addressee_id(session: Session, value: Any, name: str, errors: dict[str, str]) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        ident = int(value)
-    except (TypeError, ValueError):
-        errors[name] = "Not an addressee id."
-        return None
-    if session.get(Addressee, ident) is None:
-        errors[name] = f"No addressee {ident}."
-    return ident
-
-
-def _copies(session: Session, value: Any, errors: dict[str, str]) -> list[Addressee]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, (str, int)):
-        value = [value]
-    found: list[Addressee] = []
-    for item in value:
-        ident = _addressee_id(session, item, "copies_to", errors)
-        if ident is None:
-            continue
-        addressee = session.get(Addressee, ident)
-        if addressee is not None and addressee not in found:
-            found.append(addressee)
-    return found
-
-
-def _campaign_id(session: Session, value: Any, errors: dict[str, str]) -> int | None:
-    if value in (None, ""):
-        return None
-    ident = session.scalar(select(Campaign.id).where(Campaign.slug == str(value)))
-    if ident is None:
-        errors["campaign"] = f"No campaign '{value}'."
-    return ident
-
-
-def _set_copies(session: Session, appeal: Appeal, copies: list[Addressee]) -> None:
+def _setcopies_of(session: Session, appeal: Appeal, copies: list[Addressee]) -> None:
     appeal.copies_to = copies
     session.flush()
     # The association table keeps the order the editor gave.
@@ -344,7 +319,7 @@ def create_appeal(
     session.add(appeal)
     session.flush()
     if copies:
-        _set_copies(session, appeal, copies)
+        _setcopies_of(session, appeal, copies)
     check_appeal_printable(session, appeal)
     audit.record(
         session,
@@ -368,7 +343,7 @@ def update_appeal(
 ) -> list[str]:
     """Edit an appeal made from `expected_version`; its version grows with every edit."""
     if appeal.version != expected_version:
-        raise StaleEdit("Someone else saved this appeal after you opened it.", appeal.version)
+        raise StaleEdit(STALE_APPEAL, appeal.version)
     data = clean_appeal_fields(session, fields, partial=True)
     check_letter_words(data.get("status", appeal.status), data.get("language", appeal.language))
     copies = data.pop("copies_to", None)
@@ -382,9 +357,9 @@ def update_appeal(
             setattr(appeal, name, data[name])
     check_deadline(appeal, dt.date.today())
     appeal.updated_at = utcnow()  # an UPDATE of the row, so the version grows
-    flush_edit(session, appeal, "Someone else saved this appeal after you opened it.")
+    flush_edit(session, appeal, STALE_APPEAL)
     if copies is not None and "copies_to" in changed:
-        _set_copies(session, appeal, copies)
+        _setcopies_of(session, appeal, copies)
     check_appeal_printable(session, appeal)
     names = ["campaign" if n == "campaign_id" else n for n in changed]
     audit.record(

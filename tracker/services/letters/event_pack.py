@@ -21,7 +21,7 @@ from tracker.models import Campaign, Case
 from tracker.pdf import RenderRefused, render_pdf
 from tracker.services.letters.compose import LetterError, stylesheets
 from tracker.services.letters.pack import render_pack
-from tracker.services.publishing.objects import AppealCard
+from tracker.services.publishing.objects import AppealCard, PublicAppeal
 from tracker.services.publishing.queries import PUBLISHABLE
 from tracker.services.templating import render_document
 
@@ -163,8 +163,11 @@ def render_event_pack(
         for case_id, (data, mime) in photos.items()
     }
     people: dict[int, AppealCard] = {}
+    appeals_of: dict[int, list[PublicAppeal]] = {}
     for card in cards:
         people.setdefault(card.case.id, card)
+        # Grouped in one pass: a scan of every card per person took 25 million steps at 5,000.
+        appeals_of.setdefault(card.case.id, []).append(card.appeal)
     languages = sorted({(c.appeal.language or "en") for c in cards})
     context = {
         "campaign": campaign,
@@ -173,9 +176,7 @@ def render_event_pack(
         "photo_urls": {
             case_id: f"photos/{case_id}.{PHOTO_TYPES[m]}" for case_id, (_, m) in photos.items()
         },
-        "appeals_of": {
-            case_id: [c.appeal for c in cards if c.case.id == case_id] for case_id in people
-        },
+        "appeals_of": appeals_of,
         "languages": languages,
         "today": today,
         "organisation": organisation,

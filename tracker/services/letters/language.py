@@ -20,6 +20,7 @@ from babel.core import get_global
 from babel.dates import format_date, format_skeleton, format_timedelta
 from babel.numbers import format_decimal
 
+from tracker.domain.messages import M_
 from tracker.domain.vocabulary import Precision
 
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -58,12 +59,17 @@ def parse_tag(tag: str) -> Locale:
     """The Babel locale of a BCP 47 tag; LanguageError when Babel does not know it ("xx")."""
     text = (tag or "").strip()
     if not text or len(text) > MAX_TAG_CHARS or not LANGUAGE_RE.match(text):
-        raise LanguageError(f"'{text}' is not a language tag; use one such as en, fa or zh-Hans.")
+        raise LanguageError(
+            M_("'%(tag)s' is not a language tag; use one such as en, fa or zh-Hans.", tag=text)
+        )
     try:
         return Locale.parse(text.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
         raise LanguageError(
-            f"'{text}' is not a language Babel knows; use a tag such as en, fa or zh-Hans."
+            M_(
+                "'%(tag)s' is not a language Babel knows; use a tag such as en, fa or zh-Hans.",
+                tag=text,
+            )
         ) from None
 
 

@@ -8,11 +8,11 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from queue import Empty
 from typing import Any
 
-from tracker.pdf import RenderRefused, layout, write
+from tracker.pdf import RenderRefused, layout, release_memory, write
 from tracker.services.letters.compose import (
     MAX_LETTER_PAGES,
     LetterError,
@@ -25,6 +25,17 @@ from tracker.services.publishing.objects import AppealCard
 log = logging.getLogger(__name__)
 
 PACK_CHUNK = 100  # letters per document: keeps every process under 300 MB
+
+
+def chunk_sizes(count: int, workers: int) -> list[int]:
+    """The number of letters in each chunk of a `count`-letter pack laid out by `workers`.
+
+    A multiple of `workers` chunks of (nearly) equal size, at most PACK_CHUNK letters each,
+    so no worker is left with a last chunk while the others idle.
+    """
+    rounds = -(-count // (workers * PACK_CHUNK))
+    chunks = min(count, workers * rounds)
+    return [count // chunks + (1 if i < count % chunks else 0) for i in range(chunks)]
 
 
 def render_pack(
@@ -40,48 +51,79 @@ def render_pack(
     """Every letter in as few documents as possible, laid out in parallel worker processes.
 
     Each chunk is one document with page breaks (fonts and the logo embedded once per chunk);
-    the chunks are rendered in processes (never threads) and joined with pypdf. They are forked
-    from a single-threaded fork server, never from this process: a worker has threads of its
-    own (a job's heartbeat, the database pool's) whose locks a plain fork could copy held,
-    leaving the child waiting forever (seen as a pack job stuck in "running").
+    the chunks are filled in and laid out in processes (never threads), and each is appended
+    to the pack as soon as it and those before it are done, while the next ones are laid out:
+    no chunk waits in memory for the last one, and no join of the whole pack is left for the
+    end. The processes are forked from a single-threaded fork server, never from this process:
+    a worker has threads of its own (a job's heartbeat, the database pool's) whose locks a
+    plain fork could copy held, leaving the child waiting forever (a pack job stuck in
+    "running").
     """
-    letters = [letter_context(card, today=today, sender_mode="lines") for card in cards]
-    if not letters:
+    if not cards:
         raise LetterError("There is no active appeal to print.")
     workers = max(1, min(workers or os.cpu_count() or 1, 4))
-    # A multiple of `workers` chunks of equal size (at most PACK_CHUNK letters each), so no
-    # worker is left with a last chunk while the others idle.
-    rounds = -(-len(letters) // (workers * PACK_CHUNK))
-    size = -(-len(letters) // (workers * rounds))
-    chunks = [letters[i : i + size] for i in range(0, len(letters), size)]
-    if len(chunks) == 1:
-        return _render_chunk(chunks[0], paper, title, organisation, on_page)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # WeasyPrint is imported once, by the server
-    queue = context.Queue()
-    with context.Pool(min(workers, len(chunks)), _init_worker, (queue,)) as pool:
-        pending = pool.map_async(_chunk_worker, [(c, paper, title, organisation) for c in chunks])
-        done = 0
-        while not pending.ready() or not queue.empty():
-            try:
-                queue.get(timeout=0.1)
-            except Empty:
-                continue
-            done += 1
-            if on_page:
-                on_page(done)
-        parts = pending.get()
+    sizes = chunk_sizes(len(cards), workers)
+    if len(sizes) == 1:
+        letters = [letter_context(card, today=today, sender_mode="lines") for card in cards]
+        return _render_chunk(letters, paper, title, organisation, on_page)
+    jobs, start = [], 0
+    for size in sizes:
+        jobs.append((list(cards[start : start + size]), paper, today, title, organisation))
+        start += size
     from pypdf import PdfReader, PdfWriter
 
-    started = time.perf_counter()
     writer = PdfWriter()
-    for part in parts:
+    joining = 0.0
+    for part in _rendered_chunks(jobs, workers, on_page):
+        began = time.perf_counter()
         writer.append(PdfReader(io.BytesIO(part)))
+        joining += time.perf_counter() - began
+    began = time.perf_counter()
     writer.add_metadata({"/Title": title, "/Author": organisation})
     out = io.BytesIO()
     writer.write(out)
-    log.info("pack: %d chunks joined in %.2f s", len(parts), time.perf_counter() - started)
+    log.info(
+        "pack: %d letters in %d chunks, joined in %.2f s",
+        len(cards),
+        len(jobs),
+        joining + time.perf_counter() - began,
+    )
     return out.getvalue()
+
+
+def _rendered_chunks(
+    jobs: list[tuple[Any, ...]], workers: int, on_page: Callable[[int], None] | None
+) -> Iterator[bytes]:
+    """The PDF of each chunk, in order, as soon as it is laid out; pages reported on the way."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # WeasyPrint is imported once, by the server
+    queue = context.Queue()
+    done = 0
+
+    def report() -> None:
+        nonlocal done
+        while True:
+            try:
+                queue.get_nowait()
+            except Empty:
+                return
+            done += 1
+            if on_page:
+                on_page(done)
+
+    with context.Pool(min(workers, len(jobs)), _init_worker, (queue,)) as pool:
+        results = pool.imap(_chunk_worker, jobs)
+        while True:
+            try:
+                part = results.next(timeout=0.1)
+            except multiprocessing.TimeoutError:
+                report()
+                continue
+            except StopIteration:
+                break
+            report()
+            yield part
+    report()
 
 
 _progress_queue: Any = None
@@ -92,9 +134,18 @@ def _init_worker(queue: Any) -> None:
     _progress_queue = queue
 
 
-def _chunk_worker(args: tuple[list[dict[str, Any]], str, str, str]) -> bytes:
-    letters, paper, title, organisation = args
-    return _render_chunk(letters, paper, title, organisation, lambda page: _progress_queue.put(1))
+def _chunk_worker(args: tuple[list[AppealCard], str, dt.date, str, str]) -> bytes:
+    cards, paper, today, title, organisation = args
+    try:
+        # Filled in here, not in the job's process: the letters of every chunk are prepared
+        # in parallel, and only the cards (not their letters) cross the pipe.
+        letters = [letter_context(card, today=today, sender_mode="lines") for card in cards]
+        return _render_chunk(
+            letters, paper, title, organisation, lambda page: _progress_queue.put(1)
+        )
+    finally:
+        # A worker lays out chunk after chunk: give each one's memory back before the next.
+        release_memory()
 
 
 def _render_chunk(

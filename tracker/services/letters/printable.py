@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.domain.messages import M_
 from tracker.domain.placeholders import longest_value, uses_supporter
 from tracker.models import Appeal, Campaign, Case
 from tracker.pdf import RenderRefused, layout, release_memory, time_limit
@@ -86,9 +87,13 @@ def check_printable(card: AppealCard, *, today: dt.date, organisation: str) -> N
     lines = estimated_lines(worst)
     if lines > MAX_LETTER_LINES:
         raise LetterError(
-            f"This letter cannot be printed: with the longest names and charges the fields "
-            f"allow it takes about {lines} lines; at most {MAX_LETTER_LINES} fit on "
-            f"{MAX_LETTER_PAGES} pages."
+            M_(
+                "This letter cannot be printed: with the longest names and charges the fields "
+                "allow it takes about %(lines)s lines; at most %(most)s fit on %(pages)s pages.",
+                lines=lines,
+                most=MAX_LETTER_LINES,
+                pages=MAX_LETTER_PAGES,
+            )
         )
     # The letter alone is held to MAX_LETTER_PAGES: a solidarity letter's guidance page is laid
     # out apart (services/letters/render.py) and is not counted.
@@ -112,6 +117,8 @@ def check_printable(card: AppealCard, *, today: dt.date, organisation: str) -> N
             with time_limit(LETTER_SECONDS):
                 layout(guidance, stylesheets("a4"), max_pages=MAX_GUIDANCE_PAGES)
         except RenderRefused as exc:
-            raise LetterError(f"The guidance page cannot be printed: {exc.message}") from None
+            raise LetterError(
+                M_("The guidance page cannot be printed: %(problem)s", problem=exc.message)
+            ) from None
         finally:
             release_memory()

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from weasyprint import Document
 
+from tracker.domain.messages import M_
 from tracker.domain.text import slugify
 from tracker.domain.vocabulary import AppealKind
 from tracker.pdf import RenderRefused, layout, release_memory, render_pdf, time_limit, write
@@ -71,7 +72,9 @@ def render_letter(
         with time_limit(LETTER_SECONDS):
             return _written(html, guidance, paper)
     except RenderRefused as exc:
-        raise LetterError(f"This letter cannot be printed: {exc.message}") from None
+        raise LetterError(
+            M_("This letter cannot be printed: %(problem)s", problem=exc.message)
+        ) from None
     finally:
         release_memory()
 
@@ -155,7 +158,7 @@ def cached_letter(
     `state` comes from one small query; the full public data is loaded only to render.
     """
     if paper not in PAPERS:
-        raise LetterError("Choose A4 or Letter paper.")
+        raise LetterError(M_("Choose A4 or Letter paper."))
     key = letter_key(
         state,
         paper=paper,
@@ -247,7 +250,9 @@ def stamp_sender(
             html, stylesheets(paper, "css/letter-stamp.css"), pdf_tags=False, max_pages=1, seconds=5
         )
     except RenderRefused as exc:
-        raise LetterError(f"The sender block cannot be printed: {exc.message}") from None
+        raise LetterError(
+            M_("The sender block cannot be printed: %(problem)s", problem=exc.message)
+        ) from None
     # Imported here: the stamp is written with pypdf, which (with the cryptography it loads)
     # costs ~10 MB that a process rendering only plain letters does not pay.
     from tracker.services.letters.stamp import read_base, stamped

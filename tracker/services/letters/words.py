@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel import Locale
 
+from tracker.domain.messages import M_
 from tracker.domain.scripts import text_direction
 from tracker.services.letters.language import LanguageError, full_locale, letter_language
 
@@ -131,8 +132,12 @@ def require_words(tag: str) -> None:
     locale = letter_language(tag).locale  # LanguageError for a tag Babel cannot parse
     if catalog_for(locale) is None:
         raise LanguageError(
-            f"There are no letter words (closing, sender labels, signature) in '{tag}' yet; "
-            f"letters can be written in: {', '.join(available())}."
+            M_(
+                "There are no letter words (closing, sender labels, signature) in '%(tag)s' yet; "
+                "letters can be written in: %(tags)s.",
+                tag=tag,
+                tags=", ".join(available()),
+            )
         )
 
 

@@ -25,7 +25,7 @@ from tracker.services.publishing import state_memo
 from tracker.services.publishing.changes import Stamp
 
 T = TypeVar("T")
-MAX_ENTRIES = 2048
+MAX_ENTRIES = 512  # pages of a few kilobytes: a few megabytes at most per process
 
 
 class PageMemo:
@@ -47,12 +47,12 @@ class PageMemo:
         """
         if self.stamp is not None:
             current = self.stamp.current()
-            if current is None:
-                ttl = 0.0
-            elif current != self._seen:
+            if current != self._seen:
                 with self._lock:
                     self._forget()
                     self._seen = current
+            if current is None:
+                ttl = 0.0  # no stamp to trust: keep nothing
         generation = self._generation
         found = self._values.get(key)
         if found is not None and now - found[0] < ttl:

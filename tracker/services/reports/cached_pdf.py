@@ -47,13 +47,20 @@ def data_fingerprint(session: Session, year: int) -> tuple[Any, ...]:
 
 
 def pdf_cache_key(
-    session: Session, year: int, public: bool, organisation: str, opening: str = ""
+    session: Session,
+    year: int,
+    public: bool,
+    organisation: str,
+    opening: str = "",
+    language: str = "en",
 ) -> str:
-    """The cache key of a year's PDF: year, view, opening, data fingerprint, design version."""
+    """The cache key of a year's PDF: year, view, language, opening, data fingerprint, design
+    version (which hashes the compiled catalogs too: a corrected translation renews it)."""
     return cache_key(
         "release-report",
         year,
         public,
+        language,
         organisation,
         opening,
         design_version(),
@@ -68,11 +75,14 @@ def release_report_pdf(
     cache_dir: str | Path,
     organisation: str,
     config: Mapping[str, Any] | None = None,
+    language: str | None = None,
 ) -> CachedFile:
     """The cached PDF of a year's report, rendered when the data, design or opening changed;
-    the opening paragraph comes from the instance `config` (REPORT_INTRODUCTION)."""
-    opening = introduction(config or {}, year, organisation)
-    key = pdf_cache_key(session, year, public, organisation, opening)
+    the opening paragraph comes from the instance `config` (REPORT_INTRODUCTION). Its words
+    are in `language`, by default the site's DEFAULT_LANGUAGE (the CLI and the worker)."""
+    language = language or str((config or {}).get("DEFAULT_LANGUAGE") or "en")
+    opening = introduction(config or {}, year, organisation, language)
+    key = pdf_cache_key(session, year, public, organisation, opening, language)
     return get_or_render(
         cache_dir,
         key,
@@ -80,5 +90,6 @@ def release_report_pdf(
             build_release_report(session, year, public),
             organisation=organisation,
             opening=opening,
+            language=language,
         ),
     )

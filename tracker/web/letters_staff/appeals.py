@@ -13,6 +13,7 @@ from tracker import unit_of_work
 from tracker.domain.errors import NotFound, ValidationError
 from tracker.extensions import db
 from tracker.i18n import current_language
+from tracker.labels import translate
 from tracker.models import Appeal, Case
 from tracker.pdf import ASSET_BASE
 from tracker.services.letters import editing as letter_service
@@ -52,7 +53,7 @@ def _preview(card_fn: Callable[[], AppealCard]) -> tuple[Markup | None, str]:
     try:
         return preview_html(card_fn()), ""
     except (LetterError, NotFound) as exc:
-        return None, exc.message
+        return None, translate(exc.message)
 
 
 def _form_page(
@@ -189,7 +190,7 @@ def appeal_pdf(appeal_id: int) -> Page:
             card, paper=size, today=today(), organisation=organisation(), reader=current_language()
         )
     except LetterError as exc:
-        flash(exc.message, "error")
+        flash(translate(exc.message), "error")
         return redirect(url_for("letters_staff.appeal", appeal_id=record.id))
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = content_disposition(

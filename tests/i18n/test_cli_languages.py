@@ -1,0 +1,46 @@
+"""Command-line messages speak the site's DEFAULT_LANGUAGE, with values as the files carry them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import make_app
+from tests.custody.test_facilities import HEADER
+from tracker.cli import cli
+
+
+def test_a_refused_facility_import_is_told_in_french(fresh_database: str, tmp_path: Path) -> None:
+    app = make_app(fresh_database, str(tmp_path), DEFAULT_LANGUAGE="fr")
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        HEADER
+        + "Bad Country,,prison,ZZ,,,yes,,,,,,\n"
+        + "Bad Date,,prison,BY,,,yes,2020-13-01,,,,,\n",
+        encoding="utf-8",
+    )
+    result = app.test_cli_runner().invoke(cli, ["facilities", "import", str(path)])
+    assert result.exit_code == 1
+    # The row's place and field stay as written; the sentence is French, the value is the file's.
+    assert (
+        "bad.csv:2 : country : « ZZ » n'est pas un code de pays ISO 3166-1 alpha-2."
+        in result.output
+    )
+    assert "« 2020-13-01 » n'est pas une date de la forme AAAA-MM-JJ" in result.output
+    assert "2 problème(s) ; rien n'a été importé." in result.output
+    assert "is not" not in result.output
+
+
+def test_doctor_and_demo_speak_arabic(
+    fresh_database: str, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+    app = make_app(fresh_database, str(tmp_path), DEFAULT_LANGUAGE="ar")
+    runner = app.test_cli_runner()
+    doctor = runner.invoke(cli, ["doctor"])
+    assert "المفتاح السري في" in doctor.output and "غير مُعدّ" in doctor.output
+    assert "not configured" not in doctor.output
+    loaded = runner.invoke(cli, ["demo", "load"])
+    assert loaded.exit_code == 0, loaded.output
+    again = runner.invoke(cli, ["demo", "load"])
+    assert "تحتوي قاعدة البيانات على حالات بالفعل؛ لم تُحمَّل البيانات التجريبية." in again.output
