@@ -75,9 +75,7 @@ def render_pack(
         return _render_chunk(letters, paper, title, organisation, on_page)
     jobs, start = [], 0
     for size in sizes:
-        jobs.append(
-            (list(cards[start : start + size]), paper, today, title, organisation, reader)
-        )
+        jobs.append((list(cards[start : start + size]), paper, today, title, organisation, reader))
         start += size
     from pypdf import PdfReader, PdfWriter
 
