@@ -1,29 +1,36 @@
-"""The tracker application: create_app() builds a configured Flask app."""
+"""The tracker application: create_app() builds a configured Flask app.
+
+What only the app needs is imported inside create_app: importing a module of the package (a
+letter render process imports tracker.services.letters.render) does not load Flask-WTF,
+WTForms, Flask-Login or Flask-Babel (about 2 MB, docs/performance.md, "Letters").
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, render_template
-
-from tracker import unit_of_work
-from tracker.config import (
-    default_instance_path,
-    defaults,
-    load_secret_key,
-    read_only_sqlite_url,
-)
-from tracker.crypto import DataKeyError, keyring
-from tracker.database import configure_engine
-from tracker.extensions import csrf, db, login_manager
-from tracker.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
-from tracker.services.accounts import passwords
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app from defaults, instance/config.py (or test_config) and the environment."""
+    from flask import Flask, render_template
+
+    from tracker import unit_of_work
+    from tracker.config import (
+        default_instance_path,
+        defaults,
+        load_secret_key,
+        read_only_sqlite_url,
+    )
+    from tracker.crypto import DataKeyError, keyring
+    from tracker.database import configure_engine
+    from tracker.extensions import csrf, db, login_manager
+    from tracker.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
+
     app = Flask(
         __name__,
         instance_path=default_instance_path(),
@@ -45,6 +52,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = read_only
 
     if "PASSWORD_HASH_PARAMETERS" in app.config:
+        # Imported here: argon2 is for sign-in, not for a process that only renders letters.
+        from tracker.services.accounts import passwords
+
         passwords.use_parameters(app.config["PASSWORD_HASH_PARAMETERS"])
     db.init_app(app)
     with app.app_context():

@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 
@@ -79,6 +77,39 @@ def _write_private(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
 
 
+class Cipher:
+    """AES-GCM under one key, made on first use: `cryptography` (about 5 MB of a process) is
+    imported only by a process that reads or writes a private value, never by one that only
+    renders letters or serves public pages."""
+
+    __slots__ = ("_aead", "_raw")
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+        self._aead: Any = None
+
+    def _cipher(self) -> Any:
+        if self._aead is None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            self._aead = AESGCM(self._raw)
+        return self._aead
+
+    def encrypt(self, nonce: bytes, data: bytes, associated: bytes) -> bytes:
+        sealed: bytes = self._cipher().encrypt(nonce, data, associated)
+        return sealed
+
+    def decrypt(self, nonce: bytes, sealed: bytes, associated: bytes) -> bytes | None:
+        """The plaintext, or None when the value was not sealed under this key (or damaged)."""
+        from cryptography.exceptions import InvalidTag
+
+        try:
+            data: bytes = self._cipher().decrypt(nonce, sealed, associated)
+        except InvalidTag:
+            return None
+        return data
+
+
 @dataclass
 class Keyring:
     """The keys of this process: one that encrypts, every known one decrypts."""
@@ -86,7 +117,7 @@ class Keyring:
     instance_path: Path | None = None
     from_env: bool = False
     current: str = ""
-    ciphers: dict[str, AESGCM] = field(default_factory=dict)
+    ciphers: dict[str, Cipher] = field(default_factory=dict)
     # The ids of the keys configured now (TRACKER_DATA_KEY or the instance's key files); the
     # ciphers may also hold keys of an earlier configuration of this process.
     configured: frozenset[str] = frozenset()
@@ -152,7 +183,7 @@ class Keyring:
             self._stamp = stamp
         with self._lock:
             for raw in keys:
-                self.ciphers.setdefault(key_id(raw), AESGCM(raw))
+                self.ciphers.setdefault(key_id(raw), Cipher(raw))
             self.configured = frozenset(key_id(raw) for raw in keys)
             self.current = key_id(keys[0]) if keys else ""
 
@@ -204,10 +235,10 @@ class Keyring:
                 f"{self.current}. Restore the instance/{KEY_FILE} backed up with this "
                 f"database, or set {ENV_VAR} to it."
             )
-        try:
-            return cipher.decrypt(blob[:12], blob[12:], kid.encode()).decode()
-        except InvalidTag:
-            raise DataKeyError("A stored private value is damaged and cannot be read.") from None
+        plain = cipher.decrypt(blob[:12], blob[12:], kid.encode())
+        if plain is None:
+            raise DataKeyError("A stored private value is damaged and cannot be read.")
+        return plain.decode()
 
     def has_key(self, kid: str) -> bool:
         """True when the key named `kid` is one this instance is configured with now."""

@@ -52,9 +52,10 @@ def format_partial_date(
         return f"{value.year}"
     babel_locale = _babel_locale(locale)
     if babel_locale.language == "en":
-        # The organisation writes English dates day-month-year, whatever the region.
+        # The organisation writes English dates day-month-year, whatever the region; with
+        # the pattern explicit, "en" (whose month names en_GB shares) is all it needs.
         pattern = "MMMM y" if p is Precision.MONTH else "d MMMM y"
-        return format_date(value, pattern, locale="en_GB")
+        return format_date(value, pattern, locale="en")
     if p is Precision.MONTH:
         return str(format_skeleton("yMMMM", value, locale=babel_locale))
     return str(format_date(value, "long", locale=babel_locale))

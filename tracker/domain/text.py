@@ -27,6 +27,7 @@ _SINGLE_LINE = re.compile(SINGLE_LINE_PATTERN)
 _MULTI_LINE = re.compile(MULTI_LINE_PATTERN)
 _INVISIBLE = re.compile(f"[{INVISIBLE_CLASS}]*")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSEEN = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})  # Unicode categories that show nothing
 # A spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -67,10 +68,10 @@ def without_controls(text: str) -> str:
 
 def is_blank(text: str) -> bool:
     """True when the text shows nothing: empty, spaces, zero-width or bidi characters only."""
-    return all(
-        _INVISIBLE.fullmatch(ch) or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp")
-        for ch in text
-    )
+    for ch in text:  # a loop, not all(...): most texts stop at their first letter
+        if not _INVISIBLE.fullmatch(ch) and unicodedata.category(ch) not in _UNSEEN:
+            return False
+    return True
 
 
 def slugify(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from tracker.domain.dates import may_follow
 from tracker.domain.errors import InvalidTransition, ValidationError
@@ -11,8 +12,10 @@ from tracker.domain.messages import M_
 from tracker.domain.vocabulary import HELD_STATUSES, Precision, ReleaseKind, Status
 
 
+@cache
 def allowed_next(current: Status | str | None) -> frozenset[Status]:
-    """Every status that may follow `current` (None: a case with no history yet)."""
+    """Every status that may follow `current` (None: a case with no history yet); worked out
+    once per status (an import checks every change of every history)."""
     every = frozenset(Status)
     if current is None:
         return every

@@ -32,17 +32,31 @@ def case_by_reference(session: Session, reference: str) -> Case | None:
     return session.scalar(select(Case).where(func.lower(Case.reference) == reference.lower()))
 
 
-def _audited(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
+def private_names() -> frozenset[str]:
+    """The private fields of the declaration as it is now (see field_changes)."""
+    return frozenset(f.name for f in case_fields() if f.is_private)
 
 
-def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    """{field: [before, after]} for the audit log; a private field is only "changed"."""
-    private = {f.name for f in case_fields() if f.is_private}
-    return {
-        name: "changed" if name in private else [_audited(before.get(name)), _audited(value)]
-        for name, value in after.items()
-    }
+def field_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any], private: frozenset[str] | None = None
+) -> dict[str, Any]:
+    """{field: [before, after]} for the audit log; a private field is only "changed".
+
+    `private` is private_names(), passed by a caller that writes many events at once.
+    """
+    if private is None:
+        private = private_names()
+    changes: dict[str, Any] = {}
+    for name, value in after.items():
+        if name in private:
+            changes[name] = "changed"
+        else:
+            old = before.get(name)
+            changes[name] = [
+                old.isoformat() if isinstance(old, dt.date) else old,
+                value.isoformat() if isinstance(value, dt.date) else value,
+            ]
+    return changes
 
 
 def create_case(

@@ -117,9 +117,11 @@ class LetterLanguage:
         """A date at its precision: "1 mai 2024", "mai 2015", "2015年5月"."""
         p = Precision(precision)
         if self.locale.language == "en":
-            # The organisation writes English dates day-month-year, whatever the region.
+            # The organisation writes English dates day-month-year, whatever the region. The
+            # pattern is explicit, so the month names of "en" (en_GB's) are all it takes:
+            # loading en_GB and en_001 as well would cost every process about 2 MB.
             pattern = {Precision.DAY: "d MMMM y", Precision.MONTH: "MMMM y"}.get(p, "y")
-            return self.digits(str(format_date(value, pattern, locale="en_GB")))
+            return self.digits(str(format_date(value, pattern, locale="en")))
         if p is Precision.YEAR:
             text = format_skeleton("y", value, locale=self.locale)
         elif p is Precision.MONTH:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from weasyprint import Document
@@ -34,11 +36,13 @@ from tracker.services.letters.compose import (
     template_version,
     too_many_pages_message,
 )
-from tracker.services.letters.stamp import BaseLetters, read_base, stamped
 from tracker.services.letters.words import catalog_name
 from tracker.services.pdf_cache import CachedFile, cache_key, get_or_render
 from tracker.services.publishing.letter_state import AppealState
 from tracker.services.publishing.objects import AppealCard
+
+if TYPE_CHECKING:
+    from tracker.services.letters.stamp import BaseLetters
 
 
 def render_letter(
@@ -66,17 +70,25 @@ def render_letter(
     )
     try:
         with time_limit(LETTER_SECONDS):
-            document = _laid_out(html, paper)
-            if guidance is not None:
-                extra = _laid_out(guidance, paper, guidance=True)
-                document = document.copy([*document.pages, *extra.pages])
-            return write(document)
+            return _written(html, guidance, paper)
     except RenderRefused as exc:
         raise LetterError(
             M_("This letter cannot be printed: %(problem)s", problem=exc.message)
         ) from None
     finally:
         release_memory()
+
+
+def _written(html: str, guidance: str | None, paper: str) -> bytes:
+    """The letter laid out (with its guidance page) and written. Its own frame, so that the
+    documents are unreferenced when release_memory runs: held by a local of render_letter,
+    a letter was freed only by a later collection, after the trim, and a worker grew by
+    7 MB over 400 letters (docs/performance.md, "Letters")."""
+    document = _laid_out(html, paper)
+    if guidance is not None:
+        extra = _laid_out(guidance, paper, guidance=True)
+        document = document.copy([*document.pages, *extra.pages])
+    return write(document)
 
 
 def _laid_out(html: str, paper: str, *, guidance: bool = False) -> Document:
@@ -241,7 +253,11 @@ def stamp_sender(
         raise LetterError(
             M_("The sender block cannot be printed: %(problem)s", problem=exc.message)
         ) from None
-    base = _BASES.get(base_key, lambda: base_pdf) if base_key is not None else read_base(base_pdf)
+    # Imported here: the stamp is written with pypdf, which (with the cryptography it loads)
+    # costs ~10 MB that a process rendering only plain letters does not pay.
+    from tracker.services.letters.stamp import read_base, stamped
+
+    base = _bases().get(base_key, lambda: base_pdf) if base_key is not None else read_base(base_pdf)
     if base is not None and base.data == base_pdf:
         return stamped(base, stamp_pdf)
     # Not a PDF with a cross-reference stream (not written by our renderer): pypdf merges.
@@ -254,8 +270,13 @@ def stamp_sender(
     return out.getvalue()
 
 
-# Base letters read in this process, by cache key: a campaign day stamps a few dozen letters.
-_BASES = BaseLetters()
+@cache
+def _bases() -> BaseLetters:
+    """Base letters read in this process, by cache key: a campaign day stamps a few dozen
+    letters (made with the first personalised letter; see stamp_sender)."""
+    from tracker.services.letters.stamp import BaseLetters
+
+    return BaseLetters()
 
 
 def content_disposition(name: str, appeal_id: int, paper: str) -> str:

@@ -25,7 +25,7 @@ from tracker.services.cases.transfer.read import (
     read_csv,
     read_json,
 )
-from tracker.services.cases.transfer.rows import Row, parse_case, parse_event
+from tracker.services.cases.transfer.rows import Row, case_layout, parse_case, parse_event
 from tracker.services.cases.transfer.write import (
     ImportResult,
     Progress,
@@ -119,6 +119,7 @@ def _check_cases(
     """The good rows keyed by lower-case reference; a second row for a reference is refused."""
     rows: dict[str, Row] = {}
     first_line: dict[str, int] = {}
+    layout = case_layout()
     for i, (line, raw) in enumerate(records, start=1):
         reference = raw["reference"].strip()
         key = reference.lower()
@@ -129,7 +130,7 @@ def _check_cases(
             continue
         if reference:
             first_line[key] = line
-        row = parse_case(file, line, raw, problems)
+        row = parse_case(file, line, raw, problems, layout)
         if row is not None:
             rows[key] = row
         if progress is not None and i % CHUNK == 0:

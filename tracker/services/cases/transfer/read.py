@@ -132,7 +132,14 @@ def read_csv(
         if len(record) != len(columns):
             problems.add(name, start, f"expected {len(columns)} fields, found {len(record)}")
             continue
-        yield start, {c: restore_formula(v) for c, v in zip(columns, record, strict=True)}
+        # Only a cell starting with a quote can be one the export quoted.
+        yield (
+            start,
+            {
+                c: restore_formula(v) if v[:1] == "'" else v
+                for c, v in zip(columns, record, strict=True)
+            },
+        )
 
 
 def read_json(source: Source, problems: Problems) -> tuple[list[Record], list[Record]]:

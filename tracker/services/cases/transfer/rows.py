@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.domain.case_fields import (
+    CaseField,
     Kind,
     precision_field_of,
     transfer_column,
@@ -69,7 +70,22 @@ class Row:
     has_event_rows: bool = False
 
 
-def parse_case(file: str, line: int, raw: dict[str, str], problems: Problems) -> Row | None:
+# Each imported field with its column and, for a date, the field of its precision.
+Layout = tuple[tuple[CaseField, str, CaseField | None], ...]
+
+
+def case_layout() -> Layout:
+    """The fields an import reads, as the declaration is now; worked out once per import."""
+    return tuple(
+        (spec, column, precision_field_of(spec.name))
+        for spec in transfer_fields(include_private=True)
+        if (column := transfer_column(spec)) is not None
+    )
+
+
+def parse_case(
+    file: str, line: int, raw: dict[str, str], problems: Problems, layout: Layout | None = None
+) -> Row | None:
     """Check one cases.csv row; report every problem in it."""
     before = len(problems.items)
 
@@ -77,14 +93,12 @@ def parse_case(file: str, line: int, raw: dict[str, str], problems: Problems) ->
         problems.add(file, line, message)
 
     values: dict[str, Any] = {}
-    for spec in transfer_fields(include_private=True):
-        column = transfer_column(spec)
-        if column is None or column not in raw:
+    for spec, column, precision in case_layout() if layout is None else layout:
+        if column not in raw:
             continue  # a further field the file does not carry: left as it is
         if spec.kind is Kind.USER:
             values[spec.name] = raw[column].strip() or None  # an email, resolved later
             continue
-        precision = precision_field_of(spec.name)
         if precision is not None:
             # `arrested_on` is written at its precision: YYYY, YYYY-MM or YYYY-MM-DD.
             try:

@@ -11,11 +11,16 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from tracker.domain.case_fields import Kind, case_fields
+from tracker.domain.case_fields import CaseField, Kind, case_fields
 from tracker.domain.vocabulary import Precision, Status
 from tracker.models import AuditEvent, Case, StatusChange, User, utcnow
 from tracker.services import audit
-from tracker.services.cases.editing import ENDING_STATUSES, close_appeals_of, field_changes
+from tracker.services.cases.editing import (
+    ENDING_STATUSES,
+    close_appeals_of,
+    field_changes,
+    private_names,
+)
 from tracker.services.cases.slugs import hidden_slug, is_hidden_slug, next_free_slug
 from tracker.services.cases.transfer.history import CHUNK, Existing, Plan, imported_field_names
 from tracker.services.cases.transfer.rows import Event, Row
@@ -79,19 +84,21 @@ def write_plans(
     now = utcnow()
     actor_id = actor.id if actor is not None else None
     taken = set(session.scalars(select(Case.slug)))
+    defaults = {f.name: _default(f) for f in case_fields()}
+    private = private_names()
     done = result.unchanged
     for start in range(0, len(new_rows), CHUNK):
         chunk = new_rows[start : start + CHUNK]
         case_dicts = [
-            _new_case(p.row, p.events, _slug_for(p.row.fields, taken), now) for p in chunk
+            _new_case(p.row, p.events, _slug_for(p.row.fields, taken), now, defaults) for p in chunk
         ]
-        ids = (
-            session.execute(
-                insert(CASES).returning(CASES.c.id, sort_by_parameter_order=True), case_dicts
-            )
-            .scalars()
-            .all()
+        # Each new id is matched by its reference: asking for the ids in the order of the rows
+        # (sort_by_parameter_order) makes SQLAlchemy send one INSERT per row on SQLite.
+        inserted = session.execute(
+            insert(CASES).returning(CASES.c.reference, CASES.c.id), case_dicts
         )
+        by_reference: dict[str, int] = {reference: ident for reference, ident in inserted}
+        ids = [by_reference[p.row.reference] for p in chunk]
         flat = [
             h
             for case_id, p in zip(ids, chunk, strict=True)
@@ -110,6 +117,7 @@ def write_plans(
                     (None, p.events),
                     now,
                     actor_id,
+                    private,
                 )
                 for case_id, p in zip(ids, chunk, strict=True)
             ],
@@ -161,6 +169,7 @@ def _update_chunk(
             case.status_since_precision = change.events[-1].precision
         case.updated_at = now
     session.flush()
+    private = private_names()
     session.execute(
         insert(AUDIT_EVENTS),
         [
@@ -172,6 +181,7 @@ def _update_chunk(
                 (c.old.current, c.events),
                 now,
                 actor_id,
+                private,
             )
             for c in chunk
         ],
@@ -201,13 +211,14 @@ def _audit_dict(
     statuses: tuple[str | None, list[Event]],
     now: dt.datetime,
     actor_id: int | None,
+    private: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """One case's audit event: its fields before -> after, and its status move."""
     before, after = values
     current, events = statuses
     detail: dict[str, Any] = {"version": version, "source": "import"}
     if after:
-        detail["changes"] = field_changes(before, after)
+        detail["changes"] = field_changes(before, after, private)
     if events:
         detail["from_status"] = current
         detail["to_status"] = events[-1].to_status
@@ -223,19 +234,23 @@ def _audit_dict(
     }
 
 
-def _default(kind: Kind) -> Any:
+def _default(spec: CaseField) -> Any:
+    kind = spec.kind
     if kind in (Kind.LINE, Kind.TEXT, Kind.REFERENCE, Kind.COUNTRY):
         return ""
     if kind is Kind.BOOL:
         return False
     if kind is Kind.PRECISION:
-        return Precision.DAY.value
+        # As the model and the staff form: a private date left unknown has no precision (an
+        # empty value is stored as it is, not encrypted).
+        return "" if spec.is_private else Precision.DAY.value
     return None
 
 
-def _new_case(row: Row, events: list[Event], slug: str, now: dt.datetime) -> dict[str, Any]:
+def _new_case(
+    row: Row, events: list[Event], slug: str, now: dt.datetime, defaults: dict[str, Any]
+) -> dict[str, Any]:
     last = events[-1] if events else None
-    defaults = {f.name: _default(f.kind) for f in case_fields()}
     return {
         **defaults,
         "reference": row.reference,
