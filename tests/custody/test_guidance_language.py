@@ -23,6 +23,7 @@ from tracker.models import User
 from tracker.pdf import layout
 from tracker.services.letters.compose import MAX_LETTER_PAGES, letter_documents, stylesheets
 from tracker.services.letters.editing import update_appeal
+from tracker.services.letters.pack import render_pack
 from tracker.services.letters.staff import staff_card
 
 # The guidance page's English words, none of which a French or Arabic one may print (the
@@ -199,3 +200,20 @@ def test_a_four_page_letter_keeps_its_guidance_page_and_a_fifth_page_is_refused(
         update_appeal(db, caseworker, appeal, {"body": _body(low + 1)}, appeal.version)
     message = err.value.field_errors["body"]
     assert f"more than {MAX_LETTER_PAGES} pages" in message and "guidance page" in message
+
+    # In a campaign pack too: two such letters are 2 x (4 + 1) pages, each guidance page in the
+    # language the pack is printed for (not refused as "more than 8 pages").
+    card = staff_card(db, appeal.id)
+    pack = render_pack(
+        [card, card],
+        paper="a4",
+        today=dt.date.today(),
+        organisation="Tracker Human Rights",
+        title="Pack",
+        workers=1,
+        reader="fr",
+    )
+    pack_pages = PdfReader(io.BytesIO(pack)).pages
+    assert len(pack_pages) == 2 * (MAX_LETTER_PAGES + 1)
+    for guidance in (pack_pages[4], pack_pages[9]):
+        assert "Avant d’envoyer cette lettre" in guidance.extract_text()

@@ -67,6 +67,7 @@ def pack(campaign_slug: str, output: Path, paper: str) -> None:
                 organisation=str(current_app.config["ORGANISATION_NAME"]),
                 title=f"{campaign.name}: letters",
                 on_page=on_page,
+                reader=str(current_app.config["DEFAULT_LANGUAGE"]),
             )
         except LetterError as exc:
             click.echo("\n" + _("Error: %(message)s", message=translate(exc.message)), err=True)

@@ -84,6 +84,8 @@ def campaign_pack(ctx: JobContext) -> JobResult:
     cards = packs.in_language(cards, p.get("language", ""))
     organisation = str(ctx.config["ORGANISATION_NAME"])
     today = dt.date.fromisoformat(p["today"])
+    # Solidarity letters' guidance pages in the organisation's language (the pack's readers).
+    reader = str(ctx.config.get("DEFAULT_LANGUAGE", "en"))
     if p.get("event"):
         data = packs.render_event_pack(
             cards,
@@ -94,6 +96,7 @@ def campaign_pack(ctx: JobContext) -> JobResult:
             organisation=organisation,
             progress=ctx.progress,
             workers=int(ctx.config.get("PACK_WORKERS", 1)),
+            reader=reader,
         )
         prefix = "event-pack"
     else:
@@ -105,6 +108,7 @@ def campaign_pack(ctx: JobContext) -> JobResult:
             title=f"{campaign.name}: letters",
             progress=ctx.progress,
             workers=int(ctx.config.get("PACK_WORKERS", 1)),
+            reader=reader,
         )
         prefix = "pack"
     suffix = f"-{p['language']}" if p.get("language") else ""

@@ -100,10 +100,12 @@ def render_letters(
     progress: Callable[[float], None] | None = None,
     share: tuple[float, float] = (0.0, 0.98),
     workers: int = 1,
+    reader: str = "en",
 ) -> bytes:
     """The letters of a pack, laid out by `workers` forked processes (chunks of PACK_CHUNK).
 
-    `share` is the part of the job's progress these letters account for.
+    `share` is the part of the job's progress these letters account for; `reader` the language
+    of the guidance page after each solidarity letter.
     """
     if not cards:
         raise LetterError("There is no active appeal to print.")
@@ -122,6 +124,7 @@ def render_letters(
         title=title,
         on_page=on_page,
         workers=workers,
+        reader=reader,
     )
 
 
@@ -151,6 +154,7 @@ def render_event_pack(
     organisation: str,
     progress: Callable[[float], None] | None = None,
     workers: int = 1,
+    reader: str = "en",
 ) -> bytes:
     """Cover and briefs, the letters, and the tally sheet, in one PDF."""
     if not cards:
@@ -197,6 +201,7 @@ def render_event_pack(
         progress=progress,
         share=(0.1, 0.95),
         workers=workers,
+        reader=reader,
     )
     tally = _document("letters/event_tally.html", paper, {}, pages, **context)
     return _join([front, letters, tally], title=str(context["title"]), organisation=organisation)

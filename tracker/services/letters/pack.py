@@ -14,6 +14,7 @@ from typing import Any
 
 from tracker.pdf import RenderRefused, layout, release_memory, write
 from tracker.services.letters.compose import (
+    MAX_GUIDANCE_PAGES,
     MAX_LETTER_PAGES,
     LetterError,
     document_html,
@@ -47,8 +48,12 @@ def render_pack(
     title: str,
     on_page: Callable[[int], None] | None = None,
     workers: int | None = None,
+    reader: str = "en",
 ) -> bytes:
     """Every letter in as few documents as possible, laid out in parallel worker processes.
+
+    A solidarity letter's guidance page follows it in `reader`'s language (the organisation's
+    default language: a pack is read by whoever prints it for an event).
 
     Each chunk is one document with page breaks (fonts and the logo embedded once per chunk);
     the chunks are filled in and laid out in processes (never threads), and each is appended
@@ -64,11 +69,13 @@ def render_pack(
     workers = max(1, min(workers or os.cpu_count() or 1, 4))
     sizes = chunk_sizes(len(cards), workers)
     if len(sizes) == 1:
-        letters = [letter_context(card, today=today, sender_mode="lines") for card in cards]
+        letters = [
+            letter_context(card, today=today, sender_mode="lines", reader=reader) for card in cards
+        ]
         return _render_chunk(letters, paper, title, organisation, on_page)
     jobs, start = [], 0
     for size in sizes:
-        jobs.append((list(cards[start : start + size]), paper, today, title, organisation))
+        jobs.append((list(cards[start : start + size]), paper, today, title, organisation, reader))
         start += size
     from pypdf import PdfReader, PdfWriter
 
@@ -134,12 +141,14 @@ def _init_worker(queue: Any) -> None:
     _progress_queue = queue
 
 
-def _chunk_worker(args: tuple[list[AppealCard], str, dt.date, str, str]) -> bytes:
-    cards, paper, today, title, organisation = args
+def _chunk_worker(args: tuple[list[AppealCard], str, dt.date, str, str, str]) -> bytes:
+    cards, paper, today, title, organisation, reader = args
     try:
         # Filled in here, not in the job's process: the letters of every chunk are prepared
         # in parallel, and only the cards (not their letters) cross the pipe.
-        letters = [letter_context(card, today=today, sender_mode="lines") for card in cards]
+        letters = [
+            letter_context(card, today=today, sender_mode="lines", reader=reader) for card in cards
+        ]
         return _render_chunk(
             letters, paper, title, organisation, lambda page: _progress_queue.put(1)
         )
@@ -167,7 +176,7 @@ def _render_chunk(
         document = layout(
             html,
             stylesheets(paper, "css/letter-pack.css"),
-            max_pages=MAX_LETTER_PAGES * len(letters),
+            max_pages=_page_limit(letters),
             pdf_tags=False,
         )
         return write(document, pdf_tags=False)
@@ -177,6 +186,14 @@ def _render_chunk(
         if handler:
             progress_log.removeHandler(handler)
             progress_log.setLevel(old_level)
+
+
+def _page_limit(letters: Sequence[dict[str, Any]]) -> int:
+    """At most MAX_LETTER_PAGES per letter, and its guidance page(s) on top when it has one."""
+    return sum(
+        MAX_LETTER_PAGES + (MAX_GUIDANCE_PAGES if letter.get("guidance_words") else 0)
+        for letter in letters
+    )
 
 
 class _PageProgress(logging.Handler):
