@@ -20,6 +20,9 @@ import pytest
 from tests.api.conftest import ServedApi
 
 EXAMPLES_PER_OPERATION = 200
+# A DELETE of a case's record takes nothing but two ids in its path: schemathesis runs out of
+# distinct examples for it well before 200 (42 to 51 seen), and stops there.
+EXAMPLES_PER_DELETE = 25
 # Valid-looking requests that the state of the data may still refuse, which no schema can say:
 # a random If-Match names no version (412), a status change may break the workflow rules and a
 # well-formed country code may name no country (422).
@@ -132,7 +135,13 @@ def test_schemathesis_finds_no_mismatch(served_api: ServedApi, tmp_path: Path) -
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
     requests = _requests_per_operation(tmp_path / "events.ndjson")
     assert set(requests) == _operations(served_api.url), requests
-    assert min(requests.values()) >= EXAMPLES_PER_OPERATION, requests
+    few = {
+        operation: count
+        for operation, count in requests.items()
+        if count
+        < (EXAMPLES_PER_DELETE if operation.startswith("DELETE ") else EXAMPLES_PER_OPERATION)
+    }
+    assert not few, few
 
 
 def _operations(url: str) -> set[str]:
