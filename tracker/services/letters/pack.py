@@ -136,9 +136,15 @@ def _rendered_chunks(
 _progress_queue: Any = None
 
 
+# Layout processes of a pack yield the CPU to the web server and the job's own process: a pack
+# is background work, a caseworker's page is not.
+LAYOUT_NICENESS = 10
+
+
 def _init_worker(queue: Any) -> None:
     global _progress_queue
     _progress_queue = queue
+    os.nice(LAYOUT_NICENESS)
 
 
 def _chunk_worker(args: tuple[list[AppealCard], str, dt.date, str, str, str]) -> bytes:
