@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from queue import Empty
 from typing import Any
 
-from tracker.pdf import RenderRefused, layout, release_memory, write
+from tracker.pdf import RenderRefused, collection_paused, freeze_heap, layout, write
 from tracker.services.letters.compose import (
     MAX_GUIDANCE_PAGES,
     MAX_LETTER_PAGES,
@@ -145,11 +145,16 @@ def _init_worker(queue: Any) -> None:
     global _progress_queue
     _progress_queue = queue
     os.nice(LAYOUT_NICENESS)
+    # What the process got from the fork server (WeasyPrint, the app's modules) lives as long
+    # as it does: no garbage collection needs to walk it.
+    freeze_heap()
 
 
 def _chunk_worker(args: tuple[list[AppealCard], str, dt.date, str, str, str]) -> bytes:
     cards, paper, today, title, organisation, reader = args
-    try:
+    # One garbage collection per chunk, after it, instead of hundreds during its layout; the
+    # chunk's memory is given back before the next one (tracker.pdf.collection_paused).
+    with collection_paused():
         # Filled in here, not in the job's process: the letters of every chunk are prepared
         # in parallel, and only the cards (not their letters) cross the pipe.
         letters = [
@@ -158,9 +163,6 @@ def _chunk_worker(args: tuple[list[AppealCard], str, dt.date, str, str, str]) ->
         return _render_chunk(
             letters, paper, title, organisation, lambda page: _progress_queue.put(1)
         )
-    finally:
-        # A worker lays out chunk after chunk: give each one's memory back before the next.
-        release_memory()
 
 
 def _render_chunk(
