@@ -20,6 +20,7 @@ def register_web(app: Flask) -> None:
         case_photos,  # noqa: F401  (routes of the staff blueprint)
         custody,
         deadlines,
+        errors,
         jobs,
         letters_staff,
         nul_guard,
@@ -45,6 +46,7 @@ def register_web(app: Flask) -> None:
     account.init_app(app)
     security.init_app(app)
     deadlines.init_app(app)
+    errors.init_app(app)
 
     # Counts and dates as the reader's language writes them: "1,204", "1 204"; "mai 2015".
     app.jinja_env.filters["number"] = labels.number
