@@ -22,7 +22,6 @@ from tracker.domain.dates import format_partial_date
 from tracker.domain.messages import N_, Message, english
 from tracker.domain.vocabulary import Category, ReleaseKind, Role, Status
 
-
 # What each audit action means, for the audit log page (the code stays in the row's title).
 AUDIT_ACTIONS: dict[str, str] = {
     "addressee.create": N_("Addressee created"),
