@@ -78,3 +78,15 @@ def test_a_refused_case_import_is_told_in_french(fresh_database: str, tmp_path: 
     wrong = app.test_cli_runner().invoke(cli, ["cases", "import", str(header)])
     assert f"{header}:1 : en-tête incorrect : " in wrong.output
     assert EVENTS_HEADER not in wrong.output
+
+
+def test_mail_settings_problems_are_told_in_french(fresh_database: str, tmp_path: Path) -> None:
+    app = make_app(
+        fresh_database, str(tmp_path), DEFAULT_LANGUAGE="fr", MAIL_URL="ftp://example.org"
+    )
+    result = app.test_cli_runner().invoke(cli, ["reminders", "send"])
+    assert result.exit_code == 1
+    assert "TRACKER_MAIL_URL doit être de la forme smtp://hôte:port" in result.output
+    assert "must look like" not in result.output
+    doctor = app.test_cli_runner().invoke(cli, ["doctor"])
+    assert "TRACKER_MAIL_URL doit être de la forme" in doctor.output
