@@ -8,10 +8,7 @@ is refused by every other one as soon as the request that withdrew it has return
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -20,27 +17,12 @@ import pytest
 from tests.conftest import make_app
 from tests.jobs.conftest import REDIS_URL, redis_is_up
 from tests.pdf.factory import make_addressee, make_appeal, make_case
+from tests.public.conftest import OtherProcess
 from tracker.database import write_intent
 from tracker.extensions import db as _db
 from tracker.models import Case
 from tracker.services.cases.editing import update_case
 from tracker.services.publishing.changes import RedisStamp, Stamp, stamp_for
-
-# Another machine: its own instance folder (the same data key, as the README asks), the same
-# database and Redis queue, pages and letter states kept for a whole minute.
-OTHER_MACHINE = """
-import sys
-from tracker import create_app
-app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1],
-                  "QUEUE_URL": sys.argv[2], "QUEUE_NAME": sys.argv[3],
-                  "PUBLIC_PAGE_TTL_SECONDS": 60.0, "LETTER_STATE_TTL_SECONDS": 60.0})
-client = app.test_client()
-print("ready", flush=True)
-for line in sys.stdin:
-    path, word = line.split()
-    response = client.get(path)
-    print(response.status_code, word in response.text, flush=True)
-"""
 
 
 @pytest.fixture
@@ -64,21 +46,10 @@ def test_machines_sharing_a_redis_queue_follow_a_withdrawn_case_at_once(
         _db.session.commit()
         slug, appeal_id = case.slug, appeal.id
     shutil.copy(here / "data_key", there / "data_key")
-    other = subprocess.Popen(
-        [sys.executable, "-c", OTHER_MACHINE, fresh_database, queue_url, name],
-        env={**os.environ, "TRACKER_INSTANCE_PATH": str(there)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert other.stdin is not None and other.stdout is not None
-    assert other.stdout.readline().strip() == "ready"
-
-    def ask(path: str, word: str) -> str:
-        assert other.stdin is not None and other.stdout is not None
-        other.stdin.write(f"{path} {word}\n")
-        other.stdin.flush()
-        return other.stdout.readline().strip()
+    # Another machine: its own instance folder (the same data key, as the README asks), the
+    # same database and Redis queue.
+    other = OtherProcess(fresh_database, there, QUEUE_URL=queue_url, QUEUE_NAME=name)
+    ask = other.ask
 
     case_page, letter = f"/cases/{slug}", f"/cases/{slug}/letters/{appeal_id}"
     try:
@@ -98,9 +69,7 @@ def test_machines_sharing_a_redis_queue_follow_a_withdrawn_case_at_once(
         assert ask(case_page, "Shared") == "404 False"
         assert ask(letter, "Shared") == "404 False"
     finally:
-        other.stdin.close()
-        other.wait(30)
-        other.stdout.close()
+        other.close()
         with app.app_context():
             _db.engine.dispose()
         import redis
