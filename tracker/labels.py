@@ -17,6 +17,7 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext, ngettext
 
 from tracker.domain import values
+from tracker.domain.case_fields import field_named
 from tracker.domain.custody import FacilityKind, HearingKind, LetterReportKind
 from tracker.domain.dates import format_partial_date
 from tracker.domain.messages import N_, Message, english
@@ -76,6 +77,15 @@ def audit_action_label(code: str) -> str:
     action without a label (an older code) as it was recorded."""
     label = AUDIT_ACTIONS.get(code)
     return gettext(label) if label else code
+
+
+def case_field_label(name: str) -> str:
+    """A case field's declared label in the reader's language ("Date of arrest" for
+    `arrested_on`); a name the declaration does not hold (a field since removed) as recorded."""
+    try:
+        return gettext(field_named(name).label)
+    except KeyError:
+        return name
 
 
 def status_label(token: str | None) -> str:

@@ -130,3 +130,28 @@ def test_every_audited_action_has_a_label() -> None:
     recorded |= set(re.findall(r'^\w+ = "((?:appeal|case|auth|user)\.[a-z_]+)"$', source, re.M))
     assert len(recorded) > 30
     assert recorded <= set(AUDIT_ACTIONS), recorded - set(AUDIT_ACTIONS)
+
+
+def test_audit_log_in_french_names_case_fields_by_their_labels(
+    client: FlaskClient, db: Any, admin: User, caseworker: User
+) -> None:
+    from tests.pdf.factory import make_case
+    from tracker.services.cases.editing import update_case
+
+    case = make_case(db, caseworker, "VN-AUDIT", "Audit Person")
+    db.flush()
+    update_case(
+        db,
+        caseworker,
+        case,
+        {"summary": "A new summary.", "charges": "Article 117", "internal_notes": "secret"},
+        case.version,
+    )
+    db.commit()
+    login_as(client, admin)
+    page = client.get(f"/staff/audit?lang=fr&case={case.id}").get_data(as_text=True)
+    shown = dict(re.findall(r'<span title="([a-z_]+)">([^<]*)</span>', page))
+    assert shown["summary"] == "Résumé"
+    assert shown["charges"] == "Chefs d&#39;accusation"
+    assert shown["internal_notes"] == "Notes internes"
+    assert "secret" not in page  # a private field is only "changed"

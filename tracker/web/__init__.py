@@ -60,6 +60,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["release_kind_label"] = labels.release_kind_label
     app.jinja_env.filters["role_label"] = labels.role_label
     app.jinja_env.filters["audit_action_label"] = labels.audit_action_label
+    app.jinja_env.filters["case_field_label"] = labels.case_field_label
     app.jinja_env.filters["appeal_kind_label"] = labels.appeal_kind_label
     app.jinja_env.filters["consent_giver_label"] = labels.consent_giver_label
     app.jinja_env.filters["appeal_status_label"] = labels.appeal_status_label
