@@ -82,7 +82,7 @@ def render_pack(
 
     writer = PdfWriter()
     joining = 0.0
-    for part in _rendered_chunks(jobs, workers, on_page):
+    for part in rendered_chunks(jobs, workers, on_page):
         began = time.perf_counter()
         writer.append(PdfReader(io.BytesIO(part)))
         joining += time.perf_counter() - began
@@ -99,10 +99,17 @@ def render_pack(
     return out.getvalue()
 
 
-def _rendered_chunks(
-    jobs: list[tuple[Any, ...]], workers: int, on_page: Callable[[int], None] | None
+def rendered_chunks(
+    jobs: list[tuple[Any, ...]],
+    workers: int,
+    on_page: Callable[[int], None] | None,
+    work: Callable[[Any], bytes] | None = None,
 ) -> Iterator[bytes]:
-    """The PDF of each chunk, in order, as soon as it is laid out; pages reported on the way."""
+    """The PDF of each chunk, in order, as soon as it is laid out; pages reported on the way.
+
+    `work` (a module-level function, run in the layout processes; a chunk of letters by
+    default) turns one job into a PDF; it may report each page laid out with `page_laid_out`.
+    """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])  # WeasyPrint is imported once, by the server
     queue = context.Queue()
@@ -120,7 +127,7 @@ def _rendered_chunks(
                 on_page(done)
 
     with context.Pool(min(workers, len(jobs)), _init_worker, (queue,)) as pool:
-        results = pool.imap(_chunk_worker, jobs)
+        results = pool.imap(work or _chunk_worker, jobs)
         while True:
             try:
                 part = results.next(timeout=0.1)
@@ -151,6 +158,11 @@ def _init_worker(queue: Any) -> None:
     freeze_heap()
 
 
+def page_laid_out(page: int) -> None:
+    """In a layout process: report one more page laid out to the job's process."""
+    _progress_queue.put(1)
+
+
 def _chunk_worker(args: tuple[list[AppealCard], str, dt.date, str, str, str]) -> bytes:
     cards, paper, today, title, organisation, reader = args
     # One garbage collection per chunk, after it, instead of hundreds during its layout; the
@@ -162,7 +174,7 @@ def _chunk_worker(args: tuple[list[AppealCard], str, dt.date, str, str, str]) ->
             letter_context(card, today=today, sender_mode="lines", reader=reader) for card in cards
         ]
         return _render_chunk(
-            letters, paper, title, organisation, lambda page: _progress_queue.put(1)
+            letters, paper, title, organisation, page_laid_out
         )
 
 
