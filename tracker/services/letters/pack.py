@@ -173,9 +173,7 @@ def _chunk_worker(args: tuple[list[AppealCard], str, dt.date, str, str, str]) ->
         letters = [
             letter_context(card, today=today, sender_mode="lines", reader=reader) for card in cards
         ]
-        return _render_chunk(
-            letters, paper, title, organisation, page_laid_out
-        )
+        return _render_chunk(letters, paper, title, organisation, page_laid_out)
 
 
 def _render_chunk(
