@@ -13,8 +13,9 @@ sent past it: they are told (state_memo).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
@@ -26,6 +27,7 @@ from tracker.services.publishing.state_memo import written_past_the_session
 
 Processor = Callable[[Any], Any]
 ROWS_PER_STATEMENT = 500
+PAGE_CACHE_KIB = 65_536  # SQLite's default is 2,000 KiB
 SQLITE_VARIABLES = 999  # the smallest limit SQLite may be built with
 
 
@@ -120,6 +122,22 @@ class Inserter:
             statement = self.head + ", ".join([self.marks] * count) + self.tail
             self._statements[count] = statement
         return statement
+
+
+@contextlib.contextmanager
+def page_cache(session: Session, kib: int = PAGE_CACHE_KIB) -> Iterator[None]:
+    """A larger SQLite page cache while an import writes (the indexes of status_changes are
+    written at places all over the table); the connection's own size is set back after."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-abs(kib)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
 def _variables(session: Session) -> int:

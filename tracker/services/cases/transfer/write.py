@@ -22,7 +22,7 @@ from tracker.services.cases.editing import (
     private_names,
 )
 from tracker.services.cases.slugs import hidden_slug, is_hidden_slug, next_free_slug
-from tracker.services.cases.transfer.bulk import Inserter
+from tracker.services.cases.transfer.bulk import Inserter, page_cache
 from tracker.services.cases.transfer.history import CHUNK, Existing, Plan, imported_field_names
 from tracker.services.cases.transfer.rows import Event, Row
 
@@ -82,13 +82,40 @@ def write_plans(
     if dry_run or not (new_rows or changed):
         return result
 
+    with page_cache(session):
+        _write(session, actor, new_rows, changed, result.unchanged, progress)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "cases.import",
+        "case",
+        None,
+        [],
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        status_changes=result.status_changes,
+    )
+    return result
+
+
+def _write(
+    session: Session,
+    actor: User | None,
+    new_rows: list[Plan],
+    changed: list[_Change],
+    unchanged: int,
+    progress: Progress | None,
+) -> None:
     now = utcnow()
     actor_id = actor.id if actor is not None else None
     taken = set(session.scalars(select(Case.slug)))
     defaults = {f.name: _default(f) for f in case_fields()}
     private = private_names()
     out = _Inserters(session, now, actor_id)
-    done = result.unchanged
+    done = unchanged
+    total = unchanged + len(new_rows) + len(changed)
     for start in range(0, len(new_rows), CHUNK):
         chunk = new_rows[start : start + CHUNK]
         inserted = out.cases(
@@ -120,28 +147,13 @@ def write_plans(
         )
         done += len(chunk)
         if progress is not None:
-            progress("write", done, len(plans))
+            progress("write", done, total)
 
     for start in range(0, len(changed), CHUNK):
         _update_chunk(session, actor, changed[start : start + CHUNK], taken, out)
         done += len(changed[start : start + CHUNK])
         if progress is not None:
-            progress("write", done, len(plans))
-
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "cases.import",
-        "case",
-        None,
-        [],
-        created=result.created,
-        updated=result.updated,
-        unchanged=result.unchanged,
-        status_changes=result.status_changes,
-    )
-    return result
+            progress("write", done, total)
 
 
 class _Inserters:
