@@ -18,9 +18,9 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, TypeDecorator, insert
 from sqlalchemy.orm import Session
 
 from tracker.services.publishing.state_memo import written_past_the_session
@@ -61,8 +61,12 @@ class Inserter:
         processors = {
             name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
         }
+        # A type of SQLAlchemy's own binds the same value the same way; a TypeDecorator (such as
+        # the encryption, with a random nonce per value) is asked for every value.
         self.processors = tuple(
-            (i, process) for i, name in enumerate(self.keys) if (process := processors[name])
+            (i, process, not isinstance(table.c[name].type, TypeDecorator))
+            for i, name in enumerate(self.keys)
+            if (process := processors[name])
         )
         self.bound = [
             value if (process := processors[name]) is None else process(value)
@@ -110,9 +114,16 @@ class Inserter:
 
     def _bound(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
         # Column by column: each processor mapped over its column, the rest done in C.
-        columns: list[Iterable[Any]] = list(zip(*map(self.getter, rows), strict=True))
-        for i, process in self.processors:
-            columns[i] = list(map(process, columns[i]))
+        columns: list[Sequence[Any] | Iterable[Any]] = list(
+            zip(*map(self.getter, rows), strict=True)
+        )
+        for i, process, pure in self.processors:
+            column = cast(Sequence[Any], columns[i])
+            first = column[0]
+            if pure and all(value is first for value in column):  # one value, bound once
+                columns[i] = repeat(process(first), len(column))
+            else:
+                columns[i] = list(map(process, column))
         columns.extend(repeat(value, len(rows)) for value in self.bound)
         return list(zip(*columns, strict=True))
 

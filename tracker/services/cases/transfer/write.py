@@ -4,6 +4,7 @@ case created or changed (with the fields, before -> after), ORM updates for chan
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -246,8 +247,14 @@ def _audit_dict(
     if events:
         detail["from_status"] = current
         detail["to_status"] = events[-1].to_status
-    fields = sorted({*after, *(["status"] if events else [])})
+    fields = _field_names(tuple(after), bool(events))
     return {"action": action, "entity_id": case_id, "fields": fields, "detail": detail}
+
+
+@functools.lru_cache(maxsize=64)
+def _field_names(names: tuple[str, ...], with_status: bool) -> tuple[str, ...]:
+    # One tuple for the many events that name the same fields: its JSON is written once.
+    return tuple(sorted({*names, *(["status"] if with_status else [])}))
 
 
 def _default(spec: CaseField) -> Any:
