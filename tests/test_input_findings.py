@@ -471,5 +471,5 @@ def test_field_changes_are_audited_before_after_and_private_only_as_changed(
     page = client.get("/staff/audit?case=VN-1").get_data(as_text=True)
     # The arrow is drawn for the eye (mirrored right to left) and read out as "to".
     assert re.search(r"Poet <span[^>]*>→</span><span[^>]*>to</span> Lawyer", page), page
-    assert "health_notes</code>: changed (private)" in page
+    assert '<span title="health_notes">Health and risk notes</span>: changed (private)' in page
     assert "SENTINEL-HEALTH" not in page

@@ -73,13 +73,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from tracker import models  # noqa: F401  (registers every table with the metadata)
     from tracker.services.publishing import page_memo, state_memo
+    from tracker.services.publishing.changes import stamp_for
     from tracker.web import download_counts
 
     # Per-application state, made here rather than at import: the memos of letter states and
     # public pages (with the session listeners that empty them on writes) and the tally of
     # downloads not yet written.
-    app.extensions["letter_states"] = state_memo.install(app.instance_path)
-    app.extensions["public_pages"] = page_memo.install(app.instance_path)
+    stamp = stamp_for(app.config, app.instance_path)
+    app.extensions["publication_stamp"] = stamp
+    app.extensions["letter_states"] = state_memo.install(stamp=stamp)
+    app.extensions["public_pages"] = page_memo.install(stamp=stamp)
     app.extensions["download_tally"] = download_counts.install(app)
     from tracker.api import init_api
     from tracker.web import register_web

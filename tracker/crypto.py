@@ -33,6 +33,7 @@ from sqlalchemy import Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.messages import M_
 
 PREFIX = "enc1:"
 KEY_FILE = "data_key"
@@ -43,6 +44,9 @@ REFRESH_SECONDS = 0.25
 
 class DataKeyError(TrackerError):
     """The data key is missing, malformed or not the one the database was encrypted with."""
+
+
+DAMAGED = M_("A stored private value is damaged and cannot be read.")
 
 
 def new_key() -> str:
@@ -62,8 +66,11 @@ def _parse_key(text: str, where: str) -> bytes:
         raw = b""
     if len(raw) != 32:
         raise DataKeyError(
-            f"The data key in {where} is not a key: expected base64 of 32 bytes "
-            "(`tracker keys new` prints one)."
+            M_(
+                "The data key in %(where)s is not a key: expected base64 of 32 bytes "
+                "(`tracker keys new` prints one).",
+                where=where,
+            )
         )
     return raw
 
@@ -145,9 +152,12 @@ class Keyring:
                 except OSError as exc:
                     # A read-only instance folder: public pages never need the key, so the
                     # app still starts; whatever reads or writes a private value says why.
-                    self.problem = (
-                        f"No data key: {key_file} is missing and cannot be created "
-                        f"({exc.strerror}). Restore it from your backup or set {ENV_VAR}."
+                    self.problem = M_(
+                        "No data key: %(file)s is missing and cannot be created "
+                        "(%(error)s). Restore it from your backup or set %(variable)s.",
+                        file=str(key_file),
+                        error=exc.strerror or "",
+                        variable=ENV_VAR,
                     )
         self._load()
 
@@ -201,7 +211,12 @@ class Keyring:
 
     def _missing(self) -> DataKeyError:
         return DataKeyError(
-            self.problem or f"No data key is loaded. Set {ENV_VAR} or restore instance/{KEY_FILE}."
+            self.problem
+            or M_(
+                "No data key is loaded. Set %(variable)s or restore instance/%(file)s.",
+                variable=ENV_VAR,
+                file=KEY_FILE,
+            )
         )
 
     def encrypt(self, plaintext: str) -> str:
@@ -222,7 +237,7 @@ class Keyring:
             kid, token = stored[len(PREFIX) :].split(":", 1)
             blob = base64.urlsafe_b64decode(token.encode())
         except (ValueError, binascii.Error):
-            raise DataKeyError("A stored private value is damaged and cannot be read.") from None
+            raise DataKeyError(DAMAGED) from None
         cipher = self.ciphers.get(kid)
         if cipher is None:
             self._refresh(force=True)
@@ -231,13 +246,19 @@ class Keyring:
             if not self.current:
                 raise self._missing()
             raise DataKeyError(
-                f"Private values were encrypted under data key {kid}, but the key loaded is "
-                f"{self.current}. Restore the instance/{KEY_FILE} backed up with this "
-                f"database, or set {ENV_VAR} to it."
+                M_(
+                    "Private values were encrypted under data key %(kid)s, but the key loaded "
+                    "is %(current)s. Restore the instance/%(file)s backed up with this "
+                    "database, or set %(variable)s to it.",
+                    kid=kid,
+                    current=self.current,
+                    file=KEY_FILE,
+                    variable=ENV_VAR,
+                )
             )
         plain = cipher.decrypt(blob[:12], blob[12:], kid.encode())
         if plain is None:
-            raise DataKeyError("A stored private value is damaged and cannot be read.")
+            raise DataKeyError(DAMAGED)
         return plain.decode()
 
     def has_key(self, kid: str) -> bool:
@@ -331,13 +352,17 @@ def begin_rotation(ring: Keyring = keyring) -> tuple[str, list[str]]:
     left there is taken up again). With TRACKER_DATA_KEY, the first of its keys is the new one.
     """
     if ring.instance_path is None:
-        raise DataKeyError("No data key is configured.")
+        raise DataKeyError(M_("No data key is configured."))
     if ring.from_env:
         ring._load()
         if len(ring.ciphers) < 2 and len(os.environ[ENV_VAR].split(",")) < 2:
             raise DataKeyError(
-                f"{ENV_VAR} holds one key. Put a new key first (`tracker keys new` prints one): "
-                f"{ENV_VAR}=NEW,OLD, run `tracker keys rotate`, then set {ENV_VAR}=NEW."
+                M_(
+                    "%(variable)s holds one key. Put a new key first (`tracker keys new` prints "
+                    "one): %(variable)s=NEW,OLD, run `tracker keys rotate`, then set "
+                    "%(variable)s=NEW.",
+                    variable=ENV_VAR,
+                )
             )
     else:
         key_file, pending = ring._files()

@@ -17,10 +17,75 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext, ngettext
 
 from tracker.domain import values
+from tracker.domain.case_fields import field_named
 from tracker.domain.custody import FacilityKind, HearingKind, LetterReportKind
 from tracker.domain.dates import format_partial_date
-from tracker.domain.messages import Message, english
+from tracker.domain.messages import N_, Message, english
 from tracker.domain.vocabulary import Category, ReleaseKind, Role, Status
+
+# What each audit action means, for the audit log page (the code stays in the row's title).
+AUDIT_ACTIONS: dict[str, str] = {
+    "addressee.create": N_("Addressee created"),
+    "addressee.update": N_("Addressee updated"),
+    "appeal.close": N_("Appeal closed"),
+    "appeal.create": N_("Appeal created"),
+    "appeal.expire": N_("Appeal closed at its deadline"),
+    "appeal.update": N_("Appeal updated"),
+    "archive.export": N_("Archive exported"),
+    "archive.import": N_("Archive imported"),
+    "auth.2fa_disable": N_("Two-step sign-in turned off"),
+    "auth.2fa_enrol": N_("Two-step sign-in set up"),
+    "auth.2fa_reset": N_("Two-step sign-in reset by an administrator"),
+    "auth.code_failed": N_("Wrong sign-in code"),
+    "auth.login": N_("Signed in"),
+    "auth.login_blocked": N_("Sign-in blocked after too many attempts"),
+    "auth.login_failed": N_("Failed sign-in"),
+    "auth.logout": N_("Signed out"),
+    "auth.recovery_code_used": N_("Recovery code used"),
+    "auth.recovery_codes_regenerate": N_("New recovery codes made"),
+    "campaign.create": N_("Campaign created"),
+    "campaign.update": N_("Campaign updated"),
+    "case.create": N_("Case created"),
+    "case.hearing": N_("Hearing recorded"),
+    "case.hearing_removed": N_("Hearing removed"),
+    "case.letter_report": N_("Letter report recorded"),
+    "case.letter_report_removed": N_("Letter report removed"),
+    "case.photo": N_("Photo added"),
+    "case.photo_remove": N_("Photo removed"),
+    "case.placement": N_("Place of detention recorded"),
+    "case.placement_removed": N_("Place of detention removed"),
+    "case.status": N_("Status changed"),
+    "case.update": N_("Case updated"),
+    "cases.export": N_("Cases exported"),
+    "cases.import": N_("Cases imported"),
+    "demo.load": N_("Demonstration data loaded"),
+    "facility.create": N_("Facility created"),
+    "facility.update": N_("Facility updated"),
+    "token.create": N_("API token created"),
+    "token.revoke": N_("API token revoked"),
+    "user.create": N_("User created"),
+    "user.deactivate": N_("User deactivated"),
+    "user.language": N_("Language changed"),
+    "user.password": N_("Password changed"),
+    "user.reactivate": N_("User reactivated"),
+    "user.role": N_("Role changed"),
+}
+
+
+def audit_action_label(code: str) -> str:
+    """An audit action in the reader's language ("Cases exported" for `cases.export`); an
+    action without a label (an older code) as it was recorded."""
+    label = AUDIT_ACTIONS.get(code)
+    return gettext(label) if label else code
+
+
+def case_field_label(name: str) -> str:
+    """A case field's declared label in the reader's language ("Date of arrest" for
+    `arrested_on`); a name the declaration does not hold (a field since removed) as recorded."""
+    try:
+        return gettext(field_named(name).label)
+    except KeyError:
+        return name
 
 
 def status_label(token: str | None) -> str:

@@ -11,6 +11,8 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from tracker.domain.messages import M_
+
 SCHEMES = {"smtp": "plain", "smtp+starttls": "starttls", "smtps": "ssl"}
 
 
@@ -44,16 +46,18 @@ def mail_settings(config: Mapping[str, Any]) -> MailSettings | None:
     security = SCHEMES.get(parts.scheme)
     if security is None or not parts.hostname:
         raise MailConfigError(
-            "TRACKER_MAIL_URL must look like smtp://host:port, smtp+starttls://user:pass@host:587 "
-            "or smtps://user:pass@host:465"
+            M_(
+                "TRACKER_MAIL_URL must look like smtp://host:port, "
+                "smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465"
+            )
         )
     sender = str(config.get("MAIL_FROM") or "").strip()
     if "@" not in sender:
-        raise MailConfigError("TRACKER_MAIL_FROM must be the address mail is sent from.")
+        raise MailConfigError(M_("TRACKER_MAIL_FROM must be the address mail is sent from."))
     try:
         port = parts.port or (465 if security == "ssl" else 25)
     except ValueError:
-        raise MailConfigError("TRACKER_MAIL_URL has a port that is not a number.") from None
+        raise MailConfigError(M_("TRACKER_MAIL_URL has a port that is not a number.")) from None
     return MailSettings(
         host=parts.hostname,
         port=port,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import pickle
 from typing import Any
 
@@ -150,3 +151,27 @@ def test_a_message_reads_as_english_and_keeps_its_words() -> None:
     saved = pickle.dumps(M_("%(day)s is in the future.", day=dt.date(2030, 1, 2)))
     again = pickle.loads(saved)  # noqa: S301 - our own bytes (a job argument travels so)
     assert again == "2030-01-02 is in the future." and again.params["day"] == dt.date(2030, 1, 2)
+
+
+def test_a_message_kept_as_data_is_worded_again_later(app: Any) -> None:
+
+    from tracker.domain.messages import M_, Mn_, message_data, message_from_data
+
+    inner = M_("At most %(limit)s characters.", limit=4000)
+    outer = M_("The event pack cannot be printed: %(reason)s", reason=inner)
+    data = message_data(outer)
+    assert data is not None and message_data("plain text") is None
+    again = message_from_data(json.loads(json.dumps(data)))
+    assert again == outer and again.params["reason"] == inner
+    dated = message_from_data(
+        json.loads(json.dumps(message_data(M_("x %(day)s", day=dt.date(2024, 5, 1)))))
+    )
+    assert dated.params["day"] == dt.date(2024, 5, 1)
+    counted = Mn_("%(num)s letter", "%(num)s letters", 3)
+    assert message_from_data(json.loads(json.dumps(message_data(counted)))) == "3 letters"
+    with app.test_request_context("/?lang=fr"):
+        from tracker.labels import translate
+
+        assert translate(again) == (
+            "Le dossier ne peut pas être imprimé : Au plus 4\u202f000 caractères."
+        )

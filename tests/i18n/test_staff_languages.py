@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -86,3 +87,71 @@ def test_cli_messages_speak_the_default_language(database_url: str, tmp_path: An
     result = app.test_cli_runner().invoke(reminders, ["send", "--dry-run", "--today", "1990-01-01"])
     assert result.exit_code == 0, result.output
     assert "Enverrait 0 récapitulatif(s)." in result.output
+
+
+def test_audit_log_in_french_shows_what_happened_not_codes(
+    client: FlaskClient, db: Any, admin: User, caseworker: User
+) -> None:
+    from tracker.services.accounts import users
+
+    users.change_role(db, admin, caseworker, "viewer")
+    token = users.create_token(db, admin, caseworker, "script")
+    users.revoke_token(db, admin, token_id_of(db, caseworker))
+    db.commit()
+    login_as(client, admin)
+    page = client.get("/staff/audit?lang=fr").get_data(as_text=True)
+    cells = re.findall(r'<span title="([a-z0-9_.]+)">([^<]*)</span>', page)
+    shown = dict(cells)
+    assert shown["user.role"] == "Rôle modifié"
+    assert shown["token.create"] == "Jeton d&#39;API créé"
+    assert shown["token.revoke"] == "Jeton d&#39;API révoqué"
+    # The code is kept for administrators (the title), never shown as the label.
+    assert all(label != code and "." not in label for code, label in cells)
+    assert token not in page
+
+
+def token_id_of(db: Any, user: User) -> int:
+    from sqlalchemy import select
+
+    from tracker.models import ApiToken
+
+    return int(db.execute(select(ApiToken.id).where(ApiToken.user_id == user.id)).scalar_one())
+
+
+def test_every_audited_action_has_a_label() -> None:
+    from pathlib import Path
+
+    from tracker.labels import AUDIT_ACTIONS
+
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in Path("tracker").rglob("*.py") if p.is_file()
+    )
+    recorded = set(re.findall(r'audit\.record\(\s*\w+,\s*\w+,\s*"([a-z0-9_.]+)"', source))
+    recorded |= set(re.findall(r'^\w+ = "((?:appeal|case|auth|user)\.[a-z_]+)"$', source, re.M))
+    assert len(recorded) > 30
+    assert recorded <= set(AUDIT_ACTIONS), recorded - set(AUDIT_ACTIONS)
+
+
+def test_audit_log_in_french_names_case_fields_by_their_labels(
+    client: FlaskClient, db: Any, admin: User, caseworker: User
+) -> None:
+    from tests.pdf.factory import make_case
+    from tracker.services.cases.editing import update_case
+
+    case = make_case(db, caseworker, "VN-AUDIT", "Audit Person")
+    db.flush()
+    update_case(
+        db,
+        caseworker,
+        case,
+        {"summary": "A new summary.", "charges": "Article 117", "internal_notes": "secret"},
+        case.version,
+    )
+    db.commit()
+    login_as(client, admin)
+    page = client.get(f"/staff/audit?lang=fr&case={case.id}").get_data(as_text=True)
+    shown = dict(re.findall(r'<span title="([a-z_]+)">([^<]*)</span>', page))
+    assert shown["summary"] == "Résumé"
+    assert shown["charges"] == "Chefs d&#39;accusation"
+    assert shown["internal_notes"] == "Notes internes"
+    assert "secret" not in page  # a private field is only "changed"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.conftest import login_as
 from tests.jobs.conftest import JobsSite, seed_campaign, start_pack
 from tests.pdf.conftest import pdf_text
 from tracker.extensions import db
 from tracker.jobs.queue import huey_for
 from tracker.jobs.runner import expire_results, reap_stale_jobs, results_dir, run_claimed
-from tracker.models import Job
+from tracker.models import Job, User
 from tracker.models.base import utcnow
 
 
@@ -52,6 +53,25 @@ def test_a_pack_that_cannot_be_printed_fails_with_a_reason_and_no_retry(
     job = jobs_site.job(job_id)
     assert job.status == "failed" and job.attempts == 1
     assert "no active appeal" in job.error
+
+
+def test_a_refused_pack_says_why_in_the_readers_language(jobs_site: JobsSite) -> None:
+    slug, user_id = seed_campaign(jobs_site.app, 1, language="en")
+    job_id = start_pack(jobs_site.app, slug, user_id, language="fa")
+    with jobs_site.app.app_context():
+        assert run_claimed(jobs_site.app, job_id) == "failed"
+        user = db.session.get(User, user_id)
+        assert user is not None
+        client = jobs_site.app.test_client()
+        login_as(client, user)
+        db.session.remove()
+    french = client.get(f"/staff/jobs/{job_id}?lang=fr").get_data(as_text=True)
+    assert "Il n&#39;y a aucun appel en cours à imprimer." in french
+    assert "There is no active appeal" not in french
+    arabic = client.get(f"/staff/jobs/{job_id}?lang=ar").get_data(as_text=True)
+    assert "لا يوجد نداء نشط للطباعة." in arabic
+    # The API and the row keep the English reason.
+    assert jobs_site.job(job_id).error == "There is no active appeal to print."
 
 
 def test_stale_running_job_is_queued_again_then_failed_after_the_last_attempt(

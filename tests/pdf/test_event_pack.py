@@ -8,6 +8,7 @@ import struct
 import zlib
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 from tests.pdf.factory import SENTINEL, make_addressee, make_appeal, make_case
@@ -76,7 +77,7 @@ def test_event_pack_has_cover_briefs_letters_and_tally_sheet(db: Any, caseworker
     cover, briefs, tally = pages[0], pages[1:3], " ".join(pages[-1].split())
     assert "Write for Rights 2024" in cover and "EVENT PACK" in cover.upper()
     assert "Tables open at 10:00." in cover and "Collect pens after." in cover
-    assert "2 people · 2 letters · languages: en, fa" in cover
+    assert "2 people · 2 letters · languages: English and Persian" in cover
     assert "Tran Thi Nga" in briefs[0] and "Free Nga now" in briefs[0]
     assert "campaigned for the rights of migrant workers" in briefs[0]  # the public summary
     assert "Narges Mohammadi" in briefs[1] and "Free Narges now" in briefs[1]
@@ -102,4 +103,80 @@ def test_event_pack_by_language(db: Any, caseworker: User) -> None:
     _data, pages = _pack(db, caseworker, language="fa")
     text = "\n".join(pages)
     assert "Narges Mohammadi" in text and "Tran Thi Nga" not in text
-    assert "1 person · 1 letter · languages: fa" in pages[0]
+    assert "1 person · 1 letter · languages: Persian" in pages[0]
+
+
+def _pack_in(db: Any, caseworker: User, reader: str) -> list[str]:
+    campaign = create_campaign(db, caseworker, {"name": "Write for Rights 2024"})
+    addressee = make_addressee(db, caseworker)
+    nga = make_case(db, caseworker, "VN-E1", "Tran Thi Nga")
+    make_appeal(db, caseworker, nga, addressee, campaign=campaign.slug, asks=["Free Nga now"])
+    db.flush()
+    cards = public_service.active_campaign_appeals(db, campaign.slug)
+    data = packs.render_event_pack(
+        cards,
+        campaign=packs.EventCampaign.of(campaign, ""),
+        photos={},
+        paper="a4",
+        today=dt.date(2024, 12, 10),
+        organisation="Tracker Human Rights",
+        reader=reader,
+    )
+    return [" ".join(page.split()) for page in _pages(data)]
+
+
+ENGLISH_PACK_WORDS = (
+    "event pack",
+    "Instructions for the organiser",
+    "In this pack",
+    "Printed",
+    "Tally sheet",
+    "Make one stroke",
+    "Letters written",
+    "All letters written",
+    "Organiser:",
+    "What to ask",
+    "Their story",
+)
+
+
+def test_event_pack_speaks_its_readers_french(db: Any, caseworker: User) -> None:
+    pages = _pack_in(db, caseworker, "fr")
+    cover, brief, tally = pages[0], pages[1], pages[-1]
+    assert "DOSSIER POUR UNE SOIRÉE D'ÉCRITURE" in cover.upper()
+    assert "Consignes pour l'organisateur ou l'organisatrice" in cover
+    assert "1 personne · 1 lettre · langues : anglais" in cover
+    assert "Imprimé le 10 décembre 2024" in cover
+    assert "FICHE DE PRÉSENTATION" in brief.upper() and "Ce qu'il faut demander" in brief
+    assert "Écrire à" in brief and "(en anglais)" in brief
+    assert "Feuille de décompte" in tally and "Tracez un trait pour chaque lettre écrite" in tally
+    assert "Lettres écrites" in tally and "Total des lettres écrites" in tally
+    assert "Organisateur ou organisatrice :" in tally
+    assert "anglais" in tally  # the language column names the language, not its tag
+    front_and_tally = " ".join([cover, brief, tally])
+    assert not [w for w in ENGLISH_PACK_WORDS if w in front_and_tally]
+
+
+def test_event_pack_speaks_its_readers_arabic(db: Any, caseworker: User) -> None:
+    pages = _pack_in(db, caseworker, "ar")
+    cover, tally = pages[0], pages[-1]
+    assert "تعليمات للمنظِّم" in cover and "محتويات هذه الحزمة" in cover
+    assert "ورقة الإحصاء" in tally and "الرسائل المكتوبة" in tally and "الإنجليزية" in tally
+    assert "Tran Thi Nga" in tally  # a Latin name keeps its order inside the Arabic sheet
+    assert not [w for w in ENGLISH_PACK_WORDS if w in " ".join([cover, pages[1], tally])]
+
+
+def test_event_pack_refusals_are_messages() -> None:
+    from tracker.services.letters.compose import LetterError
+
+    with pytest.raises(LetterError) as refused:
+        packs.render_event_pack(
+            [],
+            campaign=packs.EventCampaign("W", "w", None, None, ""),
+            photos={},
+            paper="a4",
+            today=dt.date(2024, 12, 10),
+            organisation="T",
+        )
+    assert refused.value.message == "There is no active appeal to print."
+    assert getattr(refused.value.message, "msgid", None) == "There is no active appeal to print."

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -74,3 +79,49 @@ def crawl(client: FlaskClient, start: list[str]) -> dict[str, bytes]:
             ):
                 queue.append(link.replace("&amp;", "&"))
     return seen
+
+
+# Another server process (of this machine or another one) that keeps pages and letter states
+# for a whole minute; it answers each "PATH WORD" line with the status and whether the page holds
+# the word. `config` is added to its create_app settings.
+OTHER_PROCESS = """
+import json, sys
+from tracker import create_app
+app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+                  "PUBLIC_PAGE_TTL_SECONDS": 60.0, "LETTER_STATE_TTL_SECONDS": 60.0,
+                  **json.loads(sys.argv[2])})
+client = app.test_client()
+print("ready", flush=True)
+for line in sys.stdin:
+    path, word = line.split()
+    response = client.get(path)
+    print(response.status_code, word in response.text, flush=True)
+"""
+
+
+class OtherProcess:
+    """A second server process on the same database, asked for pages one at a time."""
+
+    def __init__(self, database_url: str, instance: Path, **config: Any) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", OTHER_PROCESS, database_url, json.dumps(config)],
+            env={**os.environ, "TRACKER_INSTANCE_PATH": str(instance)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def ask(self, path: str, word: str) -> str:
+        """'STATUS True' when the page at `path` holds `word`, 'STATUS False' otherwise."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(f"{path} {word}\n")
+        self.proc.stdin.flush()
+        return self.proc.stdout.readline().strip()
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.close()
+        self.proc.wait(30)
+        self.proc.stdout.close()

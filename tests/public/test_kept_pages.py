@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +10,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token_from, login_as, make_app, posted_token_from
 from tests.pdf.factory import make_addressee, make_appeal, make_case
-from tests.public.conftest import World
+from tests.public.conftest import OtherProcess, World
 from tests.web.test_cases import form_values
 from tracker.database import write_intent
 from tracker.extensions import db as _db
@@ -155,22 +152,6 @@ def test_a_campaigns_count_is_live_on_a_kept_home_page(
     assert "<strong>1</strong> letters posted" in client.get(f"/?campaign={slug}").text
 
 
-# A second server process keeping pages for a whole minute: prints each page's status and
-# whether it holds the word asked for.
-OTHER_PROCESS = """
-import sys
-from tracker import create_app
-app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1],
-                  "PUBLIC_PAGE_TTL_SECONDS": 60.0, "LETTER_STATE_TTL_SECONDS": 60.0})
-client = app.test_client()
-print("ready", flush=True)
-for line in sys.stdin:
-    path, word = line.split()
-    response = client.get(path)
-    print(response.status_code, word in response.text, flush=True)
-"""
-
-
 def test_an_edit_in_one_process_shows_at_once_in_another(
     fresh_database: str, tmp_path: Path
 ) -> None:
@@ -184,21 +165,8 @@ def test_an_edit_in_one_process_shows_at_once_in_another(
         appeal.campaign_id = campaign.id
         _db.session.commit()
         slug, appeal_id = case.slug, appeal.id
-    other = subprocess.Popen(
-        [sys.executable, "-c", OTHER_PROCESS, fresh_database],
-        env={**os.environ, "TRACKER_INSTANCE_PATH": str(instance)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert other.stdin is not None and other.stdout is not None
-    assert other.stdout.readline().strip() == "ready"
-
-    def ask(path: str, word: str) -> str:
-        assert other.stdin is not None and other.stdout is not None
-        other.stdin.write(f"{path} {word}\n")
-        other.stdin.flush()
-        return other.stdout.readline().strip()
+    other = OtherProcess(fresh_database, instance)
+    ask = other.ask
 
     case_page, letter = f"/cases/{slug}", f"/cases/{slug}/letters/{appeal_id}"
     try:
@@ -220,9 +188,7 @@ def test_an_edit_in_one_process_shows_at_once_in_another(
         assert ask(letter, "Kept") == "404 False"
         assert ask("/", "Kept") == "200 False"
     finally:
-        other.stdin.close()
-        other.wait(30)
-        other.stdout.close()
+        other.close()
         with app.app_context():
             _db.engine.dispose()
 

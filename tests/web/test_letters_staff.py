@@ -236,6 +236,35 @@ def test_template_error_is_shown_beside_the_body_with_input_kept(
     assert letters["appeal"].body != body
 
 
+@pytest.mark.parametrize(
+    ("body", "french", "english"),
+    [
+        ("{{ secrets }}", "Champ de fusion inconnu « secrets ».", "Unknown placeholder"),
+        (
+            "{% for x in case %}{% endfor %}",
+            "Les boucles ne sont pas autorisées (ligne 1).",
+            "Loops are not allowed",
+        ),
+        ("Dear {{ case.name ", "Erreur de syntaxe dans le modèle :", "Template syntax error"),
+        (
+            "{{ case.name|pprint }}",
+            "Le filtre « pprint » n&#39;est pas autorisé (ligne 1).",
+            "filter",
+        ),
+    ],
+)
+def test_template_error_is_worded_in_the_editors_french(
+    editor: FlaskClient, letters: dict[str, Any], body: str, french: str, english: str
+) -> None:
+    url = f"/staff/appeals/{letters['appeal'].id}/edit?lang=fr"
+    data = appeal_data(letters["addressee"], body=body, version=str(letters["appeal"].version))
+    response = post_form(editor, url, data)
+    assert response.status_code == 422
+    error = re.search(r'<p class="error" id="body-error">(.*?)</p>', response.text, re.DOTALL)
+    assert error and french in error.group(1), error and error.group(1)
+    assert english not in error.group(1)
+
+
 def test_template_error_on_preview_is_shown_beside_the_subject(
     editor: FlaskClient, letters: dict[str, Any]
 ) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from tracker import unit_of_work
 from tracker.extensions import db
 from tracker.jobs.queue import QueueConfigError, describe_queue, huey_for
+from tracker.labels import translate
 from tracker.mail import MailConfigError, mail_settings
 
 
@@ -62,7 +63,7 @@ def doctor() -> None:
         huey = huey_for(config)
         huey.pending_count()
     except QueueConfigError as exc:
-        problem = str(exc)
+        problem = translate(str(exc), as_written=True)
     except Exception as exc:
         problem = _("cannot reach the queue: %(error)s", error=str(exc).splitlines()[0][:200])
     good &= _line("queue", queue, problem)
@@ -81,7 +82,7 @@ def doctor() -> None:
             "" if settings else _("set TRACKER_MAIL_URL and TRACKER_MAIL_FROM to send reminders"),
         )
     except MailConfigError as exc:
-        good &= _line("mail", str(config.get("MAIL_URL")), str(exc))
+        good &= _line("mail", str(config.get("MAIL_URL")), translate(str(exc), as_written=True))
 
     if os.environ.get("TRACKER_SECRET_KEY"):
         key = _("secret key from TRACKER_SECRET_KEY")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from tracker import unit_of_work
 from tracker.crypto import DataKeyError, begin_rotation, finish_rotation, keyring, new_key
 from tracker.extensions import db
+from tracker.labels import translate
 from tracker.services.keys import lock_encrypted_tables, reencrypt_all
 
 
@@ -39,7 +40,7 @@ def keys_rotate() -> None:
             unit_of_work.finish(True)
         finish_rotation(old)
     except DataKeyError as exc:
-        raise click.ClickException(exc.message) from None
+        raise click.ClickException(translate(exc.message, as_written=True)) from None
     click.echo(_("Re-encrypted %(n)s values under data key %(key)s.", n=changed, key=new))
     if keyring.from_env:
         click.echo(

@@ -65,7 +65,7 @@ def pack(campaign_slug: str, output: Path, paper: str) -> None:
                 paper=paper,
                 today=dt.date.today(),
                 organisation=str(current_app.config["ORGANISATION_NAME"]),
-                title=f"{campaign.name}: letters",
+                title=_("%(campaign)s: letters", campaign=campaign.name),
                 on_page=on_page,
                 reader=str(current_app.config["DEFAULT_LANGUAGE"]),
             )

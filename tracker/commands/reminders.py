@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from tracker import unit_of_work
 from tracker.extensions import db
 from tracker.jobs.reminders import send_reminders
+from tracker.labels import translate
 from tracker.mail import MailConfigError
 
 
@@ -35,7 +36,7 @@ def send(dry_run: bool, today: dt.datetime | None) -> None:
     try:
         digests = send_reminders(db.session, current_app.config, day, dry_run=dry_run)
     except MailConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(translate(str(exc), as_written=True)) from None
     except (OSError, smtplib.SMTPException) as exc:
         raise click.ClickException(
             _("The mail server refused or could not be reached: %(error)s", error=exc)

@@ -26,6 +26,8 @@ from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from tracker.domain.messages import M_
+
 MAX_OUTPUT_CHARS = 40_000
 # Everything `join` and `~` may build in one render (intermediate values included).
 MAX_BUILT_CHARS = 5 * MAX_OUTPUT_CHARS
@@ -74,7 +76,9 @@ budget_var: contextvars.ContextVar[Budget | None] = contextvars.ContextVar(
 
 
 def too_long() -> PlaceholderError:
-    return PlaceholderError(f"The filled-in text is longer than {MAX_OUTPUT_CHARS} characters.")
+    return PlaceholderError(
+        M_("The filled-in text is longer than %(limit)s characters.", limit=MAX_OUTPUT_CHARS)
+    )
 
 
 def _spend(size: int) -> None:
@@ -93,7 +97,7 @@ def _spend(size: int) -> None:
 def _check_time(budget: Budget | None = None) -> None:
     budget = budget or budget_var.get()
     if budget is not None and time.monotonic() > budget.deadline:
-        raise PlaceholderError("The letter took too long to fill in.")
+        raise PlaceholderError(M_("The letter took too long to fill in."))
 
 
 def _text_size(value: Any) -> int:

@@ -73,3 +73,43 @@ def english(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def message_data(text: str) -> dict[str, object] | None:
+    """A Message as JSON data (to be worded again later, by whoever reads it); None for text.
+
+    Parameters keep their English form except nested messages and dates, which stay typed.
+    """
+    if not isinstance(text, Message):
+        return None
+    params: dict[str, object] = {}
+    for name, value in text.params.items():
+        if isinstance(value, Message):
+            params[name] = {"message": message_data(value)}
+        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            params[name] = {"date": value.isoformat()}
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            params[name] = english(value)
+        else:
+            params[name] = value
+    return {"msgid": text.msgid, "plural": text.plural, "count": text.quantity, "params": params}
+
+
+def message_from_data(data: Mapping[str, object]) -> Message:
+    """The Message that `message_data` wrote."""
+    params: dict[str, object] = {}
+    raw = data.get("params")
+    for name, value in (raw if isinstance(raw, Mapping) else {}).items():
+        if isinstance(value, Mapping) and isinstance(value.get("message"), Mapping):
+            params[name] = message_from_data(value["message"])
+        elif isinstance(value, Mapping) and isinstance(value.get("date"), str):
+            params[name] = dt.date.fromisoformat(value["date"])
+        else:
+            params[name] = value
+    plural, count = data.get("plural"), data.get("count")
+    return Message(
+        str(data["msgid"]),
+        params,
+        str(plural) if plural is not None else None,
+        count if isinstance(count, int) else None,
+    )

@@ -38,7 +38,7 @@ from tracker.domain.letter_sandbox import (
 from tracker.domain.letter_sandbox import (
     PlaceholderError as PlaceholderError,
 )
-from tracker.domain.messages import N_
+from tracker.domain.messages import M_, N_, Message
 
 MAX_SOURCE_CHARS = 20_000
 
@@ -146,47 +146,80 @@ class CompiledLetterText:
     names: frozenset[str]
 
 
-def _describe_node(node: nodes.Node) -> str:
+def _describe_node(node: nodes.Node) -> Message:
     if isinstance(node, nodes.For):
-        return "Loops are not allowed"
+        return M_("Loops are not allowed")
     if isinstance(node, (nodes.Macro, nodes.CallBlock)):
-        return "Macros are not allowed"
+        return M_("Macros are not allowed")
     if isinstance(node, nodes.Call):
-        return "Function and method calls are not allowed"
+        return M_("Function and method calls are not allowed")
     if isinstance(node, (nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends)):
-        return "Including other templates is not allowed"
+        return M_("Including other templates is not allowed")
     if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
-        return "Setting variables is not allowed"
+        return M_("Setting variables is not allowed")
     if isinstance(node, nodes.BinExpr):
-        return f"The operator '{node.operator}' is not allowed"
-    return f"'{type(node).__name__}' is not allowed"
+        return M_("The operator '%(operator)s' is not allowed", operator=node.operator)
+    return M_("'%(construct)s' is not allowed", construct=type(node).__name__)
 
 
 def _check_tree(tree: nodes.Template) -> None:
     for node in tree.find_all(nodes.Node):
         if not isinstance(node, _ALLOWED_NODES):
             line = getattr(node, "lineno", 0)
-            raise PlaceholderError(f"{_describe_node(node)} (line {line}).")
+            raise PlaceholderError(
+                M_("%(problem)s (line %(line)s).", problem=_describe_node(node), line=line)
+            )
         if isinstance(node, nodes.Name) and node.name.startswith("_"):
-            raise PlaceholderError(f"Unknown placeholder '{node.name}' (line {node.lineno}).")
+            raise PlaceholderError(
+                M_(
+                    "Unknown placeholder '%(name)s' (line %(line)s).",
+                    name=node.name,
+                    line=node.lineno,
+                )
+            )
         if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
-            raise PlaceholderError(f"Unknown placeholder '.{node.attr}' (line {node.lineno}).")
+            raise PlaceholderError(
+                M_(
+                    "Unknown placeholder '.%(name)s' (line %(line)s).",
+                    name=node.attr,
+                    line=node.lineno,
+                )
+            )
         if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
-            raise PlaceholderError(f"The filter '{node.name}' is not allowed (line {node.lineno}).")
+            raise PlaceholderError(
+                M_(
+                    "The filter '%(name)s' is not allowed (line %(line)s).",
+                    name=node.name,
+                    line=node.lineno,
+                )
+            )
         if isinstance(node, nodes.Test) and node.name not in ("defined", "undefined", "none"):
-            raise PlaceholderError(f"The test '{node.name}' is not allowed (line {node.lineno}).")
+            raise PlaceholderError(
+                M_(
+                    "The test '%(name)s' is not allowed (line %(line)s).",
+                    name=node.name,
+                    line=node.lineno,
+                )
+            )
 
 
 @lru_cache(maxsize=256)
 def compile_letter_text(source: str) -> CompiledLetterText:
     """Check and compile a subject or body; raise PlaceholderError with a message for people."""
     if len(source) > MAX_SOURCE_CHARS:
-        raise PlaceholderError(f"At most {MAX_SOURCE_CHARS} characters.")
+        raise PlaceholderError(M_("At most %(limit)s characters.", limit=MAX_SOURCE_CHARS))
     env = letter_environment()
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
-        raise PlaceholderError(f"{exc.message} (line {exc.lineno}).") from None
+        # Jinja's own words (English) name the problem; ours say what it is and where.
+        raise PlaceholderError(
+            M_(
+                "Template syntax error: %(problem)s (line %(line)s).",
+                problem=exc.message or "",
+                line=exc.lineno,
+            )
+        ) from None
     _check_tree(tree)
     # Autoescape covers placeholder values; the editor's own text is escaped here, so the whole
     # result is text, and markup typed into a letter can never reach the PDF renderer.
@@ -195,7 +228,7 @@ def compile_letter_text(source: str) -> CompiledLetterText:
     names = frozenset(n.name for n in tree.find_all(nodes.Name))
     unknown = sorted(names - {p.split(".")[0] for p in PLACEHOLDERS})
     if unknown:
-        raise PlaceholderError(f"Unknown placeholder '{unknown[0]}'.")
+        raise PlaceholderError(M_("Unknown placeholder '%(name)s'.", name=unknown[0]))
     template = env.from_string(tree)
     return CompiledLetterText(source, template.generate, names)
 
@@ -221,22 +254,24 @@ def render_letter_text(source: str, context: Mapping[str, Any], *, isolate: bool
     except UndefinedError as exc:
         raise PlaceholderError(_undefined_message(exc)) from None
     except SecurityError as exc:
-        raise PlaceholderError(f"Not allowed: {exc}.") from None
+        raise PlaceholderError(M_("Not allowed: %(problem)s.", problem=str(exc))) from None
     except (TypeError, ValueError, ArithmeticError) as exc:
         if isinstance(exc, PlaceholderError):
             raise
-        raise PlaceholderError(f"The template cannot be filled in: {exc}.") from None
+        raise PlaceholderError(
+            M_("The template cannot be filled in: %(problem)s.", problem=str(exc))
+        ) from None
     finally:
         budget_var.reset(token)
     return Markup("".join(parts))  # noqa: S704  (literals and values are both escaped)
 
 
-def _undefined_message(exc: UndefinedError) -> str:
+def _undefined_message(exc: UndefinedError) -> Message:
     text = str(exc.message or exc)
     # Jinja says "'dict object' has no attribute 'nme'"; people need the placeholder name.
     if "has no attribute" in text:
-        return f"Unknown placeholder: {text.split('has no attribute')[-1].strip()}."
-    return f"Unknown placeholder: {text}."
+        text = text.split("has no attribute")[-1].strip()
+    return M_("Unknown placeholder: %(name)s.", name=text)
 
 
 def changes_daily(source: str) -> bool:

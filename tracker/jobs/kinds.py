@@ -16,6 +16,7 @@ from tracker.services.letters import event_pack as packs
 from tracker.services.letters.compose import PAPERS
 from tracker.services.publishing import queries as public_service
 from tracker.services.reports.cached_pdf import release_report_pdf
+from tracker.services.reports.localised import site_translations
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,8 @@ def campaign_pack(ctx: JobContext) -> JobResult:
             paper=p["paper"],
             today=today,
             organisation=organisation,
-            title=f"{campaign.name}: letters",
+            title=site_translations(reader).gettext("%(campaign)s: letters")
+            % {"campaign": campaign.name},
             progress=ctx.progress,
             workers=int(ctx.config.get("PACK_WORKERS", 1)),
             reader=reader,

@@ -13,6 +13,8 @@ from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
+from tracker.domain.messages import M_
+
 _lock = threading.Lock()
 _hueys: dict[tuple[str, str, str, int], Huey] = {}
 _run_job: dict[int, Any] = {}  # id(huey) -> its "run_job" task wrapper
@@ -64,8 +66,11 @@ def _make(config: Mapping[str, Any], url: str, name: str) -> Huey:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         return SqliteHuey(name=name, filename=path, results=False)
     raise QueueConfigError(
-        "TRACKER_QUEUE_URL must be empty (embedded queue), sqlite:///PATH or redis://…,"
-        f" not {url!r}"
+        M_(
+            "TRACKER_QUEUE_URL must be empty (embedded queue), sqlite:///PATH or redis://…, "
+            "not %(url)s",
+            url=repr(url),
+        )
     )
 
 

@@ -11,7 +11,7 @@ from flask_babel import force_locale, ngettext
 from sqlalchemy.orm import Session
 
 from tracker import mail
-from tracker.domain.messages import N_
+from tracker.domain.messages import M_, N_
 from tracker.services.reminders.digest import Digest, build_digests
 
 # Section titles by reason code (English msgids; the templates translate them); a new digest
@@ -71,6 +71,6 @@ def send_reminders(
     if dry_run or not digests:
         return digests
     if settings is None:
-        raise mail.MailConfigError("Set TRACKER_MAIL_URL and TRACKER_MAIL_FROM to send mail.")
+        raise mail.MailConfigError(M_("Set TRACKER_MAIL_URL and TRACKER_MAIL_FROM to send mail."))
     mail.send(settings, [compose(settings, config, d, today) for d in digests])
     return digests

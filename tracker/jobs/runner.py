@@ -28,6 +28,7 @@ from sqlalchemy import func, select, update
 
 from tracker.database import write_intent
 from tracker.domain.errors import TrackerError
+from tracker.domain.messages import Message, Mn_, message_data
 from tracker.extensions import db
 from tracker.models import Job
 from tracker.models.base import utcnow
@@ -35,8 +36,24 @@ from tracker.services.letters.compose import LetterError
 
 log = logging.getLogger(__name__)
 
-WORKER_DIED = "The worker stopped while running this job; it was tried {attempts} times."
-INTERNAL_ERROR = "The job failed with an internal error; it was tried {attempts} times."
+
+def worker_died(attempts: int) -> Message:
+    """Why a job whose worker stopped on each of its attempts has failed."""
+    return Mn_(
+        "The worker stopped while running this job; it was tried %(num)s time.",
+        "The worker stopped while running this job; it was tried %(num)s times.",
+        attempts,
+    )
+
+
+def internal_error(attempts: int) -> Message:
+    """Why a job that raised an unexpected error on each of its attempts has failed."""
+    return Mn_(
+        "The job failed with an internal error; it was tried %(num)s time.",
+        "The job failed with an internal error; it was tried %(num)s times.",
+        attempts,
+    )
+
 
 _app: Flask | None = None
 _app_pid = 0
@@ -149,6 +166,7 @@ def run_claimed(app: Flask, job_id: int) -> str:
         heartbeat_at=now,
         progress=0.0,
         error="",
+        error_message=None,
     )
     if not claimed:
         log.info("job %d: not queued any more (taken, finished or unknown), skipped", job_id)
@@ -173,7 +191,7 @@ def run_claimed(app: Flask, job_id: int) -> str:
             _update(job_id, ("running",), status="queued", heartbeat_at=utcnow())
             _enqueue_quietly(config, job_id)
             return "queued"
-        _fail(job_id, INTERNAL_ERROR.format(attempts=attempts))
+        _fail(job_id, internal_error(attempts))
         return "failed"
     finally:
         beat.stopped.set()
@@ -192,7 +210,14 @@ def run_claimed(app: Flask, job_id: int) -> str:
 
 
 def _fail(job_id: int, message: str) -> None:
-    _update(job_id, status="failed", error=message[:2000], finished_at=utcnow())
+    # English in `error` (the API's, the log's); the message itself, to be worded for a reader.
+    _update(
+        job_id,
+        status="failed",
+        error=str.__str__(message)[:2000],
+        error_message=message_data(message),
+        finished_at=utcnow(),
+    )
 
 
 def _enqueue_quietly(config: Mapping[str, Any], job_id: int) -> None:
@@ -249,7 +274,8 @@ def reap_stale_jobs(config: Mapping[str, Any], now: dt.datetime | None = None) -
                 job_id,
                 ("running",),
                 status="failed",
-                error=WORKER_DIED.format(attempts=attempts),
+                error=str.__str__(worker_died(attempts)),
+                error_message=message_data(worker_died(attempts)),
                 finished_at=now,
             ):
                 failed += 1

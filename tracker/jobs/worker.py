@@ -7,11 +7,13 @@ import logging
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from tracker.database import set_write_intent
 from tracker.extensions import db
 from tracker.jobs import runner
 from tracker.jobs.queue import QueueConfigError, describe_queue, huey_for
+from tracker.labels import translate
 
 
 @click.command("worker")
@@ -38,14 +40,21 @@ def worker_command(workers: int, no_schedule: bool) -> None:
     try:
         huey = huey_for(app.config)
     except QueueConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(translate(str(exc), as_written=True)) from None
     requeued, failed = runner.reap_stale_jobs(app.config)
     db.session.remove()
     # Worker processes are forked from this one: no database connection may cross the fork.
     db.engine.dispose()
     click.echo(
-        f"Worker on {describe_queue(app.config)}: {workers} process(es), instance "
-        f"{app.instance_path}; {requeued} interrupted job(s) queued again, {failed} failed.",
+        _(
+            "Worker on %(queue)s: %(workers)s process(es), instance %(instance)s; "
+            "%(requeued)s interrupted job(s) queued again, %(failed)s failed.",
+            queue=describe_queue(app.config),
+            workers=workers,
+            instance=app.instance_path,
+            requeued=requeued,
+            failed=failed,
+        ),
         err=True,
     )
     consumer = huey.create_consumer(

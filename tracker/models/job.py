@@ -28,6 +28,8 @@ class Job(Base):
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    # The same reason as a message (tracker.domain.messages.message_data), worded for a reader.
+    error_message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result_file: Mapped[str | None] = mapped_column(String(255))
     result_name: Mapped[str | None] = mapped_column(String(255))
     created_by_id: Mapped[int | None] = mapped_column(

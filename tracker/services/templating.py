@@ -18,7 +18,7 @@ from jinja2 import FileSystemLoader, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from tracker.domain.dates import format_partial_date
-from tracker.domain.scripts import native_lang
+from tracker.domain.scripts import native_lang, text_direction
 from tracker.paths import TEMPLATES_DIR
 
 
@@ -45,6 +45,7 @@ def document_environment(language: str = "en") -> ImmutableSandboxedEnvironment:
     env.filters["number"] = partial(format_number, locale=language)
     env.filters["partial_date"] = format_partial_date
     env.filters["native_lang"] = native_lang
+    env.filters["text_direction"] = text_direction
     return env
 
 

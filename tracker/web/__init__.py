@@ -20,6 +20,7 @@ def register_web(app: Flask) -> None:
         case_photos,  # noqa: F401  (routes of the staff blueprint)
         custody,
         deadlines,
+        errors,
         jobs,
         letters_staff,
         nul_guard,
@@ -45,6 +46,7 @@ def register_web(app: Flask) -> None:
     account.init_app(app)
     security.init_app(app)
     deadlines.init_app(app)
+    errors.init_app(app)
 
     # Counts and dates as the reader's language writes them: "1,204", "1 204"; "mai 2015".
     app.jinja_env.filters["number"] = labels.number
@@ -57,6 +59,8 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["category_label"] = labels.category_label
     app.jinja_env.filters["release_kind_label"] = labels.release_kind_label
     app.jinja_env.filters["role_label"] = labels.role_label
+    app.jinja_env.filters["audit_action_label"] = labels.audit_action_label
+    app.jinja_env.filters["case_field_label"] = labels.case_field_label
     app.jinja_env.filters["appeal_kind_label"] = labels.appeal_kind_label
     app.jinja_env.filters["consent_giver_label"] = labels.consent_giver_label
     app.jinja_env.filters["appeal_status_label"] = labels.appeal_status_label

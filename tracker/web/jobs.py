@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from tracker import unit_of_work
 from tracker.domain.errors import NotFound, ValidationError
+from tracker.domain.messages import message_from_data
 from tracker.extensions import db
 from tracker.jobs.kinds import KINDS, pack_params
 from tracker.jobs.queue import enqueue
@@ -126,7 +127,15 @@ def job(job_id: int) -> str:
         kind=KINDS.get(record.kind),
         ready=has_result(record, utcnow()),
         refresh=None if record.finished else REFRESH_SECONDS,
+        error=_reason(record),
     )
+
+
+def _reason(record: Job) -> str:
+    """Why a job failed, in the reader's language (its English text if it kept no message)."""
+    if record.error_message:
+        return translate(message_from_data(record.error_message))
+    return record.error
 
 
 @bp.get("/jobs/<int:job_id>/result")

@@ -88,11 +88,6 @@ def _or_404(fn: Any, *args: Any) -> Any:
         abort(404)
 
 
-@bp.errorhandler(404)
-def _not_found(error: Any) -> ResponseReturnValue:
-    return render_template("public/not_found.html"), 404
-
-
 @bp.get("/")
 def home() -> str:
     today = _today()

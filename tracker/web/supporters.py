@@ -23,7 +23,6 @@ from tracker.i18n import current_language
 from tracker.services.letters import counters, posted
 from tracker.services.publishing import queries as public_service
 from tracker.services.publishing.birthdays import coming_birthdays
-from tracker.services.publishing.changes import Stamp
 from tracker.services.publishing.write import WriteChoice, WriteMemo
 from tracker.web.public import bp, letter_state
 
@@ -64,7 +63,7 @@ def _on_register(state: Any) -> None:
     # (the stamp of services.publishing.changes) or a new day reads it again at once.
     app.config.setdefault("WRITE_CHOICES_TTL_SECONDS", 300.0)
     app.config.setdefault("POSTED_RATE_LIMIT", 30)
-    app.extensions["write_memo"] = WriteMemo(Stamp(app.instance_path))
+    app.extensions["write_memo"] = WriteMemo(app.extensions["publication_stamp"])
     app.extensions["write_rng"] = random.Random()  # noqa: S311 - a fair pick, not a secret
 
 

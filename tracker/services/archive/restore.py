@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tracker.crypto import ENV_VAR, KEY_FILE, PREFIX, DataKeyError, keyring
 from tracker.domain.errors import ArchiveRefused
+from tracker.domain.messages import M_
 from tracker.models import Base, User
 from tracker.services import audit
 from tracker.services.archive.export import ArchiveSummary, content_checksum
@@ -38,7 +39,9 @@ CHUNK = 5000
 
 
 def _damaged(reason: str) -> ArchiveRefused:
-    return ArchiveRefused(f"the archive is damaged: {reason}; nothing was imported")
+    return ArchiveRefused(
+        M_("the archive is damaged: %(reason)s; nothing was imported", reason=reason)
+    )
 
 
 def read_manifest(zf: zipfile.ZipFile) -> dict[str, Any]:
@@ -46,26 +49,30 @@ def read_manifest(zf: zipfile.ZipFile) -> dict[str, Any]:
     try:
         manifest = json.loads(zf.read(MANIFEST))
     except KeyError:
-        raise ArchiveRefused("not a tracker archive (it has no manifest.json)") from None
+        raise ArchiveRefused(M_("not a tracker archive (it has no manifest.json)")) from None
     except (ValueError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError) as exc:
-        raise _damaged(f"the manifest cannot be read ({exc})") from None
+        raise _damaged(M_("the manifest cannot be read (%(error)s)", error=str(exc))) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ArchiveRefused("not a tracker archive (its manifest names another format)")
+        raise ArchiveRefused(M_("not a tracker archive (its manifest names another format)"))
     version = manifest.get("archive_version")
     if not isinstance(version, int) or version < 1:
-        raise _damaged("the manifest has no archive version")
+        raise _damaged(M_("the manifest has no archive version"))
     if version > ARCHIVE_VERSION:
         raise ArchiveRefused(
-            f"the archive was written by a newer tracker (archive version {version}); this "
-            f"one reads archive version {ARCHIVE_VERSION} and older: upgrade tracker first"
+            M_(
+                "the archive was written by a newer tracker (archive version %(version)s); this "
+                "one reads archive version %(readable)s and older: upgrade tracker first",
+                version=version,
+                readable=ARCHIVE_VERSION,
+            )
         )
     tables = manifest.get("tables")
     if not isinstance(tables, list) or not all(
         isinstance(t, dict) and {"name", "columns", "rows", "sha256"} <= t.keys() for t in tables
     ):
-        raise _damaged("the manifest's table list is malformed")
+        raise _damaged(M_("the manifest's table list is malformed"))
     if content_checksum(tables) != manifest.get("content_sha256"):
-        raise _damaged("the manifest's checksum does not match its tables")
+        raise _damaged(M_("the manifest's checksum does not match its tables"))
     return manifest
 
 
@@ -75,21 +82,34 @@ def _check_schema(
     revision = schema_revision(connection)
     if manifest.get("schema_revision") != revision:
         raise ArchiveRefused(
-            f"the archive is of schema revision {manifest.get('schema_revision')}, this database "
-            f"of {revision}: migrate both to the same revision (`tracker db upgrade`) first"
+            M_(
+                "the archive is of schema revision %(archived)s, this database of %(revision)s: "
+                "migrate both to the same revision (`tracker db upgrade`) first",
+                archived=str(manifest.get("schema_revision")),
+                revision=str(revision),
+            )
         )
     names = [t["name"] for t in manifest["tables"]]
     if sorted(names) != sorted(known):
         raise ArchiveRefused(
-            f"the archive holds the tables {', '.join(sorted(names))} but this tracker archives "
-            f"{', '.join(sorted(known))}: export and import with the same version of tracker"
+            M_(
+                "the archive holds the tables %(archived)s but this tracker archives "
+                "%(known)s: export and import with the same version of tracker",
+                archived=", ".join(sorted(names)),
+                known=", ".join(sorted(known)),
+            )
         )
     for described in manifest["tables"]:
         expected = list(known[described["name"]].columns)
         if described["columns"] != expected:
             raise ArchiveRefused(
-                f"the archive's table {described['name']} has the columns "
-                f"{', '.join(described['columns'])}, this tracker {', '.join(expected)}"
+                M_(
+                    "the archive's table %(table)s has the columns %(archived)s, this tracker "
+                    "%(expected)s",
+                    table=described["name"],
+                    archived=", ".join(described["columns"]),
+                    expected=", ".join(expected),
+                )
             )
 
 
@@ -98,8 +118,12 @@ def _check_empty(connection: Connection) -> None:
         count = connection.scalar(select(func.count()).select_from(table))
         if count:
             raise ArchiveRefused(
-                f"the database is not empty ({table.name} holds {count} row(s)); an archive "
-                "is imported only into a new database migrated with `tracker db upgrade`"
+                M_(
+                    "the database is not empty (%(table)s holds %(count)s row(s)); an archive "
+                    "is imported only into a new database migrated with `tracker db upgrade`",
+                    table=table.name,
+                    count=count,
+                )
             )
 
 
@@ -110,9 +134,11 @@ def _lines(zf: zipfile.ZipFile, name: str, digest: Any) -> Iterator[bytes]:
                 digest.update(line)
                 yield line
     except KeyError:
-        raise _damaged(f"{name} is missing") from None
+        raise _damaged(M_("%(file)s is missing", file=name)) from None
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-        raise _damaged(f"{name} cannot be read ({exc})") from None
+        raise _damaged(
+            M_("%(file)s cannot be read (%(error)s)", file=name, error=str(exc))
+        ) from None
 
 
 def _inserter(connection: Connection, archived: ArchivedTable) -> Callable[[list[list[Any]]], None]:
@@ -167,14 +193,23 @@ class KeyCheck:
         if not keyring.has_key(kid):
             here = keyring.current or "none"
             raise ArchiveRefused(
-                f"the archive's private values are encrypted under data key {kid}, and this "
-                f"instance's data key is {here}: set {ENV_VAR} (or instance/{KEY_FILE}) to the "
-                "key backed up with the exported database and import again; nothing was imported"
+                M_(
+                    "the archive's private values are encrypted under data key %(kid)s, and "
+                    "this instance's data key is %(here)s: set %(variable)s (or "
+                    "instance/%(file)s) to the key backed up with the exported database and "
+                    "import again; nothing was imported",
+                    kid=kid,
+                    here=here,
+                    variable=ENV_VAR,
+                    file=KEY_FILE,
+                )
             )
         try:
             keyring.decrypt(stored)
         except DataKeyError as exc:
-            raise _damaged(f"a private value cannot be decrypted ({exc})") from None
+            raise _damaged(
+                M_("a private value cannot be decrypted (%(error)s)", error=exc.message)
+            ) from None
         self.known.add(kid)
 
 
@@ -202,7 +237,9 @@ def _load_table(
                 if values[index] is not None:
                     values[index] = decode(values[index])
         except (ValueError, TypeError) as exc:
-            raise _damaged(f"{name}:{number}: {exc}") from None
+            raise _damaged(
+                M_("%(file)s:%(line)s: %(message)s", file=name, line=str(number), message=str(exc))
+            ) from None
         for index in encrypted:
             check_key(values[index])
         batch.append(values)
@@ -214,7 +251,9 @@ def _load_table(
         write(batch)
         count += len(batch)
     if count != described["rows"] or digest.hexdigest() != described["sha256"]:
-        raise _damaged(f"{name} does not match the manifest's row count and checksum")
+        raise _damaged(
+            M_("%(file)s does not match the manifest's row count and checksum", file=name)
+        )
     return count
 
 
@@ -271,7 +310,9 @@ def import_archive(
     try:
         zf = zipfile.ZipFile(source)
     except zipfile.BadZipFile as exc:
-        raise ArchiveRefused(f"not a tracker archive, or a damaged one ({exc})") from None
+        raise ArchiveRefused(
+            M_("not a tracker archive, or a damaged one (%(error)s)", error=str(exc))
+        ) from None
     with zf:
         manifest = read_manifest(zf)
         connection = session.connection()

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import ImportFailed, ImportRowError, ValidationError, field_problems
-from tracker.domain.messages import M_
+from tracker.domain.messages import M_, Message
 from tracker.domain.text import restore_formula
 from tracker.models import User
 from tracker.services.custody.facilities import (
@@ -98,16 +98,18 @@ def _read(path: str, problems: list[ImportRowError]) -> list[tuple[int, dict[str
     unknown = [h for h in header if h not in COLUMNS]
     missing = [h for h in REQUIRED if h not in header]
     if unknown or missing or len(set(header)) != len(header):
-        said = []
+        said: list[Message] = []
         if missing:
-            said.append("missing column(s) " + ", ".join(missing))
+            said.append(M_("missing column(s) %(columns)s", columns=", ".join(missing)))
         if unknown:
-            said.append("unknown column(s) " + ", ".join(unknown))
+            said.append(M_("unknown column(s) %(columns)s", columns=", ".join(unknown)))
         if len(set(header)) != len(header):
-            said.append("a column is named twice")
-        problems.append(
-            ImportRowError(name, 1, "; ".join(said) + ". Columns: " + ",".join(COLUMNS))
-        )
+            said.append(M_("a column is named twice"))
+        joined = said[0]
+        for part in said[1:]:
+            joined = M_("%(first)s; %(then)s", first=joined, then=part)
+        problem = M_("%(problem)s. Columns: %(columns)s", problem=joined, columns=",".join(COLUMNS))
+        problems.append(ImportRowError(name, 1, problem))
         return []
     rows: list[tuple[int, dict[str, Any]]] = []
     line = reader.line_num
@@ -117,12 +119,21 @@ def _read(path: str, problems: list[ImportRowError]) -> list[tuple[int, dict[str
             continue
         if len(cells) != len(header):
             problems.append(
-                ImportRowError(name, start, f"expected {len(header)} cells, found {len(cells)}")
+                ImportRowError(
+                    name,
+                    start,
+                    M_(
+                        "expected %(expected)s cells, found %(found)s",
+                        expected=len(header),
+                        found=len(cells),
+                    ),
+                )
             )
             continue
         rows.append((start, _fields(dict(zip(header, cells, strict=True)))))
         if len(rows) > MAX_ROWS:
-            problems.append(ImportRowError(name, start, f"at most {MAX_ROWS} facilities a file"))
+            too_many = M_("at most %(limit)s facilities a file", limit=MAX_ROWS)
+            problems.append(ImportRowError(name, start, too_many))
             break
     return rows
 

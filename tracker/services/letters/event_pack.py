@@ -13,17 +13,23 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from babel.dates import format_date
+from babel.lists import format_list
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.domain.messages import M_
 from tracker.domain.scripts import native_lang
+from tracker.domain.vocabulary import Status
 from tracker.models import Campaign, Case
 from tracker.pdf import RenderRefused, render_pdf
 from tracker.services.letters.compose import LetterError, stylesheets
 from tracker.services.letters.pack import render_pack
+from tracker.services.letters.terms import language_names
 from tracker.services.publishing.objects import AppealCard, PublicAppeal
 from tracker.services.publishing.queries import PUBLISHABLE
-from tracker.services.templating import render_document
+from tracker.services.reports.localised import country_label, direction, site_translations
+from tracker.services.templating import render_document_in
 
 MAX_INSTRUCTIONS = 4000
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
@@ -108,7 +114,7 @@ def render_letters(
     of the guidance page after each solidarity letter.
     """
     if not cards:
-        raise LetterError("There is no active appeal to print.")
+        raise LetterError(M_("There is no active appeal to print."))
     start, end = share
     total = len(cards)
 
@@ -129,9 +135,14 @@ def render_letters(
 
 
 def _document(
-    template: str, paper: str, files: dict[str, tuple[bytes, str]], pages: int, **context: object
+    template: str,
+    paper: str,
+    files: dict[str, tuple[bytes, str]],
+    pages: int,
+    reader: str,
+    **context: object,
 ) -> bytes:
-    html = render_document(template, **context)
+    html = render_document_in(reader, template, **context)
     try:
         return render_pdf(
             html,
@@ -141,7 +152,9 @@ def _document(
             files=files,
         )
     except RenderRefused as exc:
-        raise LetterError(f"The event pack cannot be printed: {exc.message}") from None
+        raise LetterError(
+            M_("The event pack cannot be printed: %(reason)s", reason=exc.message)
+        ) from None
 
 
 def render_event_pack(
@@ -156,11 +169,17 @@ def render_event_pack(
     workers: int = 1,
     reader: str = "en",
 ) -> bytes:
-    """Cover and briefs, the letters, and the tally sheet, in one PDF."""
+    """Cover and briefs, the letters, and the tally sheet, in one PDF.
+
+    The pack's own words (cover, briefs, tally sheet, guidance pages) are in `reader`'s
+    language; each letter is in its appeal's.
+    """
     if not cards:
-        raise LetterError("There is no active appeal to print.")
+        raise LetterError(M_("There is no active appeal to print."))
     if len(campaign.instructions) > MAX_INSTRUCTIONS:
-        raise LetterError(f"The instructions may be at most {MAX_INSTRUCTIONS} characters.")
+        raise LetterError(
+            M_("The instructions may be at most %(limit)s characters.", limit=MAX_INSTRUCTIONS)
+        )
     # Only photos of people in this pack, served to the renderer from memory.
     files = {
         f"photos/{case_id}.{PHOTO_TYPES[mime]}": (data, mime)
@@ -173,7 +192,12 @@ def render_event_pack(
         # Grouped in one pass: a scan of every card per person took 25 million steps at 5,000.
         appeals_of.setdefault(card.case.id, []).append(card.appeal)
     languages = sorted({(c.appeal.language or "en") for c in cards})
+    words = site_translations(reader)
+    title = words.gettext("%(campaign)s: event pack") % {"campaign": campaign.name}
+    names = dict(zip(languages, language_names(tuple(languages), reader), strict=True))
     context = {
+        "lang": reader,
+        "dir": direction(reader),
         "campaign": campaign,
         "cards": cards,
         "people": list(people.values()),
@@ -182,14 +206,19 @@ def render_event_pack(
         },
         "appeals_of": appeals_of,
         "languages": languages,
+        "language_names": names,
+        "language_list": format_list(list(names.values()), locale=reader.replace("-", "_")),
+        "country_names": {c.case.id: country_label(c.case.country, reader) for c in cards},
+        "status_labels": {c.case.id: words.gettext(Status(c.case.status).label) for c in cards},
+        "dates": _dates(campaign, today, reader),
         "today": today,
         "organisation": organisation,
-        "title": f"{campaign.name}: event pack",
+        "title": title,
         # A name in its own script takes the font of its language (the report's rule).
         "native_lang": {c.case.id: native_lang(c.case.name_native, c.case.country) for c in cards},
     }
     pages = 4 + 2 * len(cards)
-    front = _document("letters/event_front.html", paper, files, pages, **context)
+    front = _document("letters/event_front.html", paper, files, pages, reader, **context)
     if progress:
         progress(0.1)
     letters = render_letters(
@@ -203,5 +232,19 @@ def render_event_pack(
         workers=workers,
         reader=reader,
     )
-    tally = _document("letters/event_tally.html", paper, {}, pages, **context)
+    tally = _document("letters/event_tally.html", paper, {}, pages, reader, **context)
     return _join([front, letters, tally], title=str(context["title"]), organisation=organisation)
+
+
+def _dates(campaign: EventCampaign, today: dt.date, reader: str) -> dict[str, str]:
+    """The cover's dates as the reader's language writes them ("3 décembre 2026")."""
+    locale = reader.replace("-", "_")
+
+    def long(day: dt.date | None) -> str:
+        return str(format_date(day, format="long", locale=locale)) if day else "…"
+
+    return {
+        "starts_on": long(campaign.starts_on),
+        "ends_on": long(campaign.ends_on),
+        "today": long(today),
+    }

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from queue import Empty
 from typing import Any
 
+from tracker.domain.messages import M_
 from tracker.pdf import RenderRefused, layout, release_memory, write
 from tracker.services.letters.compose import (
     MAX_GUIDANCE_PAGES,
@@ -65,7 +66,7 @@ def render_pack(
     "running").
     """
     if not cards:
-        raise LetterError("There is no active appeal to print.")
+        raise LetterError(M_("There is no active appeal to print."))
     workers = max(1, min(workers or os.cpu_count() or 1, 4))
     sizes = chunk_sizes(len(cards), workers)
     if len(sizes) == 1:
@@ -187,7 +188,9 @@ def _render_chunk(
         )
         return write(document, pdf_tags=False)
     except RenderRefused as exc:
-        raise LetterError(f"The pack cannot be printed: {exc.message}") from None
+        raise LetterError(
+            M_("The pack cannot be printed: %(reason)s", reason=exc.message)
+        ) from None
     finally:
         if handler:
             progress_log.removeHandler(handler)

@@ -9,9 +9,9 @@ the page, the reader's language and the day.
 It is emptied exactly as the letter-state memo is (services.publishing.state_memo): at once by
 any write of this process to a case, status change, appeal, addressee, facility, placement,
 copies-to row or campaign, and in every other process of the machine as soon as the commit of
-such a write has replaced the publication stamp (services.publishing.changes), which every
-lookup `stat`s first. Where the stamp cannot be used nothing is kept. Entries also expire
-after `ttl` seconds, the bound for processes on other machines that do not share the stamp.
+such a write has replaced the publication stamp (services.publishing.changes: a file per
+machine, or a counter in the Redis that several machines share), which every lookup reads
+first. Where the stamp cannot be used nothing is kept. Entries also expire after `ttl` seconds.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from tracker.services.publishing import state_memo
-from tracker.services.publishing.changes import Stamp
+from tracker.services.publishing.changes import PublicationStamp, Stamp
 
 T = TypeVar("T")
 MAX_ENTRIES = 512  # pages of a few kilobytes: a few megabytes at most per process
@@ -31,11 +31,13 @@ MAX_ENTRIES = 512  # pages of a few kilobytes: a few megabytes at most per proce
 class PageMemo:
     """Values built from published data, per process, until a publication or `ttl` seconds."""
 
-    def __init__(self, stamp: Stamp | None = None, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(
+        self, stamp: PublicationStamp | None = None, max_entries: int = MAX_ENTRIES
+    ) -> None:
         self.stamp = stamp
         self.max_entries = max_entries
         self._values: dict[Hashable, tuple[float, Any]] = {}
-        self._seen: tuple[int, int] | None = None
+        self._seen: object = None
         self._generation = 0
         self._lock = threading.Lock()
 
@@ -80,8 +82,14 @@ class PageMemo:
         return len(self._values)
 
 
-def install(instance_path: str | os.PathLike[str] | None = None) -> PageMemo:
+def install(
+    instance_path: str | os.PathLike[str] | None = None,
+    *,
+    stamp: PublicationStamp | None = None,
+) -> PageMemo:
     """A page memo for one application, emptied by the same writes as the letter states."""
-    memo = PageMemo(Stamp(instance_path) if instance_path is not None else None)
+    if stamp is None and instance_path is not None:
+        stamp = Stamp(instance_path)
+    memo = PageMemo(stamp)
     state_memo.register(memo)
     return memo

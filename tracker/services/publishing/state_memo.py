@@ -26,7 +26,7 @@ from tracker.models import (
     StatusChange,
     appeal_copies,
 )
-from tracker.services.publishing.changes import Stamp
+from tracker.services.publishing.changes import PublicationStamp, Stamp
 from tracker.services.publishing.letter_state import AppealState, appeal_state
 
 log = logging.getLogger(__name__)
@@ -41,14 +41,15 @@ class StateMemo:
     process that writes a case, status change, appeal or addressee empties the memo at once
     (see `install`), so an edit made here is served here immediately; another server
     process sees it as soon as the commit that made it has replaced the publication stamp.
-    With a stamp that cannot be used (a read-only instance folder) nothing is memoised; a memo
+    With a stamp that cannot be used (a read-only instance folder, Redis away) nothing is
+    memoised; a memo
     made without a stamp trusts what it read for `ttl` seconds.
     """
 
-    def __init__(self, stamp: Stamp | None = None) -> None:
+    def __init__(self, stamp: PublicationStamp | None = None) -> None:
         self._states: dict[tuple[str, int], tuple[float, AppealState]] = {}
         self.stamp = stamp
-        self._seen: tuple[int, int] | None = None
+        self._seen: object = None
 
     def get(
         self, session: Session, slug: str, appeal_id: int, *, ttl: float, now: float
@@ -95,7 +96,7 @@ _PRINTED_TABLES = frozenset(
 class Forgetful(Protocol):
     """A memo of published data: the listeners empty it and replace its stamp."""
 
-    stamp: Stamp | None
+    stamp: PublicationStamp | None
 
     def clear(self) -> None: ...
 
@@ -105,13 +106,19 @@ class Forgetful(Protocol):
 _MEMOS: weakref.WeakSet[Forgetful] = weakref.WeakSet()
 
 
-def install(instance_path: str | os.PathLike[str] | None = None) -> StateMemo:
+def install(
+    instance_path: str | os.PathLike[str] | None = None,
+    *,
+    stamp: PublicationStamp | None = None,
+) -> StateMemo:
     """A new memo for one application, with the session listeners that empty it on writes.
 
-    With an instance folder, the memo trusts itself only while that folder's publication
-    stamp is unchanged, and commits of printed rows replace the stamp.
+    With a stamp (given, or the file of an instance folder), the memo trusts itself only while
+    the stamp is unchanged, and commits of printed rows replace the stamp.
     """
-    memo = StateMemo(Stamp(instance_path) if instance_path is not None else None)
+    if stamp is None and instance_path is not None:
+        stamp = Stamp(instance_path)
+    memo = StateMemo(stamp)
     register(memo)
     return memo
 
@@ -138,13 +145,13 @@ def _stamp_on_commit(session: Session) -> None:
     touched: set[object] = set()
     for memo in list(_MEMOS):
         stamp = memo.stamp
-        if stamp is None or not stamp.usable or stamp.path in touched:
-            continue  # the memos of one application share one stamp file: replace it once
-        touched.add(stamp.path)
+        if stamp is None or not stamp.usable or stamp.ident in touched:
+            continue  # the memos of one application share one stamp: replace it once
+        touched.add(stamp.ident)
         try:
             stamp.touch()
         except OSError as exc:
-            log.warning("cannot replace the publication stamp %s: %s", stamp.path, exc)
+            log.warning("cannot replace the publication stamp %s: %s", stamp.ident, exc)
 
 
 def _unmark_on_rollback(session: Session, previous_transaction: Any) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.vocabulary import HELD_STATUSES, AppealStatus
 from tracker.models import Appeal, AppealCounter, Campaign, Case
-from tracker.services.publishing.changes import Stamp
+from tracker.services.publishing.changes import PublicationStamp
 from tracker.services.publishing.queries import PUBLISHABLE
 
 WINDOW_DAYS = 30
@@ -108,7 +108,7 @@ class WriteMemo:
     ttl (for letters posted meanwhile, which move the weights) reads them again.
     """
 
-    def __init__(self, stamp: Stamp | None = None) -> None:
+    def __init__(self, stamp: PublicationStamp | None = None) -> None:
         self.stamp = stamp
         self._lock = threading.Lock()
         self._key: tuple[object, ...] | None = None

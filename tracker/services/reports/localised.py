@@ -43,7 +43,8 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language.replace("-", "_"))
 
 
-def _country(code: str | None, language: str) -> str:
+def country_label(code: str | None, language: str) -> str:
+    """A country's name in `language` (CLDR), its English name when CLDR has none."""
     if not code:
         return ""
     if language != "en":
@@ -81,7 +82,7 @@ def _month(month: int | None, language: str) -> str:
 
 def _person(person: dict[str, Any], language: str) -> None:
     words = site_translations(language)
-    person["country_name"] = _country(person.get("country"), language)
+    person["country_name"] = country_label(person.get("country"), language)
     if person.get("category"):
         person["category_label"] = words.gettext(Category(person["category"]).label)
     if person.get("release_kind"):
@@ -110,7 +111,7 @@ def localised_report(report: dict[str, Any], language: str) -> dict[str, Any]:
     words = site_translations(language)
     totals = out["totals"]
     for bar in totals["by_country"]:
-        bar["label"] = _country(bar["key"], language)
+        bar["label"] = country_label(bar["key"], language)
     for bar in totals["by_category"]:
         bar["label"] = words.gettext(Category(bar["key"]).label)
     for bar in totals["by_release_kind"]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from tracker.domain.case_fields import precision_field_of, transfer_fields
 from tracker.domain.dates import order_day
 from tracker.domain.errors import TrackerError, ValidationError
+from tracker.domain.messages import M_, Message
 from tracker.domain.transitions import ProposedChange, check_change
 from tracker.domain.vocabulary import Precision, ReleaseKind, Status
 from tracker.models import Case, StatusChange
@@ -84,12 +85,16 @@ def history_from_row(file: str, row: Row, problems: Problems) -> list[Event]:
         events.append(Event(row.line, file, Status.DETAINED.value, arrested_on, precision, None))
     if row.status is None:
         if not events:
-            problems.add(file, row.line, "status is required")
+            problems.add(file, row.line, M_("%(field)s is required", field="status"))
         return events
     if events and row.status == Status.DETAINED.value:
         return events
     if row.status_on is None:
-        problems.add(file, row.line, f"status_on is required with status {row.status}")
+        problems.add(
+            file,
+            row.line,
+            M_("status_on is required with status %(status)s", status=row.status),
+        )
         return events
     events.append(Event(row.line, file, row.status, row.status_on, "day", row.release_kind))
     return events
@@ -123,14 +128,14 @@ def check_history(
     return True
 
 
-def _transition_message(exc: TrackerError, event: Event) -> str:
+def _transition_message(exc: TrackerError, event: Event) -> Message:
     if isinstance(exc, ValidationError) and "release_kind" in exc.field_errors:
         if event.release_kind is None:
-            return "release_kind is required with status released"
-        return f"release_kind '{event.release_kind}' is only for status released"
+            return M_("release_kind is required with status released")
+        return M_("release_kind '%(kind)s' is only for status released", kind=event.release_kind)
     if isinstance(exc, ValidationError) and "effective_on" in exc.field_errors:
-        return f"{event.effective_on.isoformat()}: {exc.message}"
-    return f"refused transition: {exc.message}"
+        return M_("%(date)s: %(problem)s", date=event.effective_on, problem=exc.message)
+    return M_("refused transition: %(problem)s", problem=exc.message)
 
 
 def appended_events(row: Row, old: Existing | None, problems: Problems) -> list[Event] | None:
@@ -142,16 +147,26 @@ def appended_events(row: Row, old: Existing | None, problems: Problems) -> list[
             problems.add(
                 row.events[-1].file,
                 row.events[-1].line,
-                f"the history of {row.reference} in the file is shorter than the recorded one "
-                f"({len(old.history)} changes); history is append-only",
+                M_(
+                    "the history of %(reference)s in the file is shorter than the recorded one "
+                    "(%(count)s changes); history is append-only",
+                    reference=row.reference,
+                    count=len(old.history),
+                ),
             )
             return None
         if row.events[i].key() != recorded:
             problems.add(
                 row.events[i].file,
                 row.events[i].line,
-                f"differs from change {i + 1} recorded for {row.reference} "
-                f"({recorded[0]} on {recorded[1].isoformat()}); history is append-only",
+                M_(
+                    "differs from change %(number)s recorded for %(reference)s "
+                    "(%(status)s on %(date)s); history is append-only",
+                    number=i + 1,
+                    reference=row.reference,
+                    status=recorded[0],
+                    date=recorded[1],
+                ),
             )
             return None
     return row.events[len(old.history) :]

@@ -19,6 +19,7 @@ from tracker.domain.case_fields import (
     transfer_column,
     transfer_columns,
 )
+from tracker.domain.messages import M_
 from tracker.models import User
 from tracker.services.cases.transfer.history import Plan, load_existing, plan_case
 from tracker.services.cases.transfer.read import (
@@ -151,7 +152,13 @@ def _resolve_users(session: Session, file: str, rows: dict[str, Row], problems: 
                 continue
             if str(email).lower() not in found:
                 problems.add(
-                    file, row.line, f"{transfer_column(field_named(name))}: no user {email}"
+                    file,
+                    row.line,
+                    M_(
+                        "%(column)s: no user %(email)s",
+                        column=transfer_column(field_named(name)),
+                        email=email,
+                    ),
                 )
                 rows.pop(key)
                 break
@@ -170,7 +177,13 @@ def _check_cases(
         key = reference.lower()
         if reference and key in first_line:
             problems.add(
-                file, line, f"duplicate reference {reference} (first on line {first_line[key]})"
+                file,
+                line,
+                M_(
+                    "duplicate reference %(reference)s (first on line %(line)s)",
+                    reference=reference,
+                    line=first_line[key],
+                ),
             )
             continue
         if reference:
@@ -191,7 +204,11 @@ def _check_events(
         reference = raw["reference"].strip()
         key = reference.lower()
         if key not in known:
-            problems.add(file, line, f"unknown reference '{reference}' (not in cases)")
+            problems.add(
+                file,
+                line,
+                M_("unknown reference '%(reference)s' (not in cases)", reference=reference),
+            )
             continue
         event = parse_event(file, line, raw, problems)
         target = rows.get(key)

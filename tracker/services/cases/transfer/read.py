@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from tracker.domain.case_fields import csv_columns, transfer_columns
 from tracker.domain.errors import ImportFailed, ImportRowError
+from tracker.domain.messages import M_
 from tracker.domain.text import restore_formula
 
 EVENT_COLUMNS = (
@@ -58,11 +59,11 @@ def read_text(source: Source, problems: Problems) -> str | None:
         return source.read()
     name, data = name_of(source), Path(source).read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.add(name, 1, "the file is UTF-16: save it as UTF-8 and import it again")
+        problems.add(name, 1, M_("the file is UTF-16: save it as UTF-8 and import it again"))
         return None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        problems.add(name, line, "a NUL byte, which no text holds: save the file as UTF-8 text")
+        problems.add(name, line, M_("a NUL byte, which no text holds: save the file as UTF-8 text"))
         return None
     try:
         # utf-8-sig: spreadsheets often save a byte-order mark in front of the header.
@@ -72,8 +73,10 @@ def read_text(source: Source, problems: Problems) -> str | None:
         problems.add(
             name,
             line,
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x}): save the file as UTF-8 "
-            "and import it again",
+            M_(
+                "not UTF-8 text (byte %(byte)s): save the file as UTF-8 and import it again",
+                byte=f"0x{data[exc.start]:02x}",
+            ),
         )
         return None
     return text
@@ -96,26 +99,45 @@ def read_csv(
     try:
         header = next(reader)
     except StopIteration:
-        problems.add(name, 1, f"wrong header: the file is empty; expected {','.join(columns)}")
+        problems.add(
+            name,
+            1,
+            M_("wrong header: the file is empty; expected %(columns)s", columns=",".join(columns)),
+        )
         return
     except csv.Error as exc:
-        problems.add(name, 1, f"unreadable CSV: {exc}")
+        problems.add(name, 1, M_("unreadable CSV: %(problem)s", problem=str(exc)))
         return
     header = [h.strip().lstrip("\ufeff") for h in header]
     extra = header[len(columns) :]
     if tuple(header[: len(columns)]) != columns:
         problems.add(
-            name, 1, f"wrong header: expected {','.join(columns)}, found {','.join(header)}"
+            name,
+            1,
+            M_(
+                "wrong header: expected %(columns)s, found %(found)s",
+                columns=",".join(columns),
+                found=",".join(header),
+            ),
         )
         return
     unknown = [c for c in extra if c not in optional]
     if unknown or len(set(extra)) != len(extra):
-        problems.add(
-            name,
-            1,
-            f"wrong header: unknown or repeated column(s) {','.join(unknown or extra)}; after "
-            f"{','.join(columns)} a file may carry {','.join(optional) or 'nothing'}",
-        )
+        named = {"extra": ",".join(unknown or extra), "columns": ",".join(columns)}
+        if optional:
+            problem = M_(
+                "wrong header: unknown or repeated column(s) %(extra)s; after %(columns)s a "
+                "file may carry %(optional)s",
+                optional=",".join(optional),
+                **named,
+            )
+        else:
+            problem = M_(
+                "wrong header: unknown or repeated column(s) %(extra)s; after %(columns)s a "
+                "file may carry nothing",
+                **named,
+            )
+        problems.add(name, 1, problem)
         return
     columns = tuple(header)
     last = reader.line_num
@@ -126,13 +148,21 @@ def read_csv(
         except StopIteration:
             return
         except csv.Error as exc:
-            problems.add(name, start, f"unreadable CSV: {exc}")
+            problems.add(name, start, M_("unreadable CSV: %(problem)s", problem=str(exc)))
             return
         last = reader.line_num
         if not record or record == [""]:
             continue
         if len(record) != len(columns):
-            problems.add(name, start, f"expected {len(columns)} fields, found {len(record)}")
+            problems.add(
+                name,
+                start,
+                M_(
+                    "expected %(expected)s fields, found %(found)s",
+                    expected=len(columns),
+                    found=len(record),
+                ),
+            )
             continue
         # Only a cell starting with a quote can be one the export quoted.
         if any(map(_quoted, record)):
@@ -149,13 +179,13 @@ def read_json(source: Source, problems: Problems) -> tuple[list[Record], list[Re
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        problems.add(name, exc.lineno, f"not a JSON document: {exc}")
+        problems.add(name, exc.lineno, M_("not a JSON document: %(problem)s", problem=str(exc)))
         return [], []
     except RecursionError:  # finding 10: nested deeper than the parser recurses
-        problems.add(name, 1, "not a JSON document: nested too deeply")
+        problems.add(name, 1, M_("not a JSON document: nested too deeply"))
         return [], []
     if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
-        problems.add(name, 1, 'wrong document: expected {"cases": [...]}')
+        problems.add(name, 1, M_('wrong document: expected {"cases": [...]}'))
         return [], []
     columns = csv_columns()
     optional = [c for c in transfer_columns(include_private=True) if c not in columns]
@@ -163,7 +193,7 @@ def read_json(source: Source, problems: Problems) -> tuple[list[Record], list[Re
     events: list[Record] = []
     for number, item in enumerate(document["cases"], start=1):
         if not isinstance(item, dict):
-            problems.add(name, number, "each case must be an object")
+            problems.add(name, number, M_("each case must be an object"))
             continue
         raw = {c: _json_text(item.get(c)) for c in columns}
         raw.update({c: _json_text(item[c]) for c in optional if c in item})
@@ -171,7 +201,7 @@ def read_json(source: Source, problems: Problems) -> tuple[list[Record], list[Re
         history = item.get("history") or []
         for event in history if isinstance(history, list) else []:
             if not isinstance(event, dict):
-                problems.add(name, number, "each history entry must be an object")
+                problems.add(name, number, M_("each history entry must be an object"))
                 continue
             row = {c: _json_text(event.get(c)) for c in EVENT_COLUMNS if c != "reference"}
             events.append((number, {"reference": _json_text(item.get("reference")), **row}))

@@ -15,6 +15,7 @@ from tracker.domain.case_fields import (
     transfer_fields,
 )
 from tracker.domain.dates import PartialDate, parse_iso_date
+from tracker.domain.messages import M_, Message
 from tracker.domain.values import is_web_address
 from tracker.domain.vocabulary import Precision, ReleaseKind, Status
 from tracker.services.cases.fields import (
@@ -89,7 +90,7 @@ def parse_case(
     """Check one cases.csv row; report every problem in it."""
     before = len(problems.items)
 
-    def bad(message: str) -> None:
+    def bad(message: Message) -> None:
         problems.add(file, line, message)
 
     values: dict[str, Any] = {}
@@ -104,19 +105,19 @@ def parse_case(
             try:
                 values[spec.name], values[precision.name] = clean_partial_date(raw[spec.name])
             except ValueError as exc:
-                bad(f"{spec.name}: {exc}")
+                bad(_field_problem(spec.name, exc))
             continue
         try:
             value = clean_value(spec, raw[spec.name])
         except ValueError as exc:
-            bad(f"{spec.name}: {exc}")
+            bad(_field_problem(spec.name, exc))
             continue
         if spec.required and not value:
-            bad(f"{spec.name} is required")
+            bad(M_("%(field)s is required", field=spec.name))
         values[spec.name] = value
     status = raw["status"].strip() or None
     if status is not None and status not in STATUSES:
-        bad(f"unknown status '{status}'")
+        bad(M_("unknown status '%(status)s'", status=status))
     status_on = _date(raw, "status_on", bad)
     release_kind = _release_kind(raw, bad)
     if len(problems.items) > before:
@@ -129,33 +130,40 @@ def parse_event(file: str, line: int, raw: dict[str, str], problems: Problems) -
     """Check one events.csv row on its own (its place in the history is checked later)."""
     before = len(problems.items)
 
-    def bad(message: str) -> None:
+    def bad(message: Message) -> None:
         problems.add(file, line, message)
 
     status = raw["status"].strip()
     if not status:
-        bad("status is required")
+        bad(M_("%(field)s is required", field="status"))
     elif status not in STATUSES:
-        bad(f"unknown status '{status}'")
+        bad(M_("unknown status '%(status)s'", status=status))
     effective_on, written = _partial_date(raw, "effective_on", bad)
     if effective_on is None and raw["effective_on"].strip() == "":
-        bad("effective_on is required")
+        bad(M_("%(field)s is required", field="effective_on"))
     # `2020-09` says the month by itself; a precision column, when given, may only be coarser.
     precision = raw["precision"].strip() or written
     if precision not in PRECISIONS:
-        bad(f"unknown precision '{precision}' (use day, month or year)")
+        bad(M_("unknown precision '%(precision)s' (use day, month or year)", precision=precision))
     elif effective_on is not None and _finer(precision, written):
         text = raw["effective_on"].strip()
-        bad(f"effective_on {text} is known to the {written}, not the {precision}")
+        bad(
+            M_(
+                "effective_on %(date)s is known to the %(known)s, not the %(asked)s",
+                date=text,
+                known=written,
+                asked=precision,
+            )
+        )
     release_kind = _release_kind(raw, bad)
     texts: dict[str, str] = {}
     for name in ("public_note", "source_url"):
         try:
             texts[name] = clean_line(raw[name], multiline=name == "public_note")
         except ValueError as exc:
-            bad(f"{name}: {exc}")
+            bad(_field_problem(name, exc))
     if texts.get("source_url") and not is_web_address(texts["source_url"]):
-        bad("source_url: use an http(s):// address")
+        bad(M_("source_url: use an http(s):// address"))
     if len(problems.items) > before or effective_on is None:
         return None
     if precision != written:  # `2020-09-17` with precision month: 2020-09-01
@@ -180,28 +188,33 @@ def _finer(precision: str, than: str) -> bool:
 
 
 def _partial_date(
-    raw: dict[str, str], name: str, bad: Callable[[str], None]
+    raw: dict[str, str], name: str, bad: Callable[[Message], None]
 ) -> tuple[dt.date | None, str]:
     try:
         return clean_partial_date(raw[name])
     except ValueError as exc:
-        bad(f"{name}: {exc}")
+        bad(_field_problem(name, exc))
         return None, Precision.DAY.value
 
 
-def _release_kind(raw: dict[str, str], bad: Callable[[str], None]) -> str | None:
+def _release_kind(raw: dict[str, str], bad: Callable[[Message], None]) -> str | None:
     release_kind = raw["release_kind"].strip() or None
     if release_kind is not None and release_kind not in RELEASE_KINDS:
-        bad(f"unknown release kind '{release_kind}'")
+        bad(M_("unknown release kind '%(kind)s'", kind=release_kind))
     return release_kind
 
 
-def _date(raw: dict[str, str], name: str, bad: Callable[[str], None]) -> dt.date | None:
+def _date(raw: dict[str, str], name: str, bad: Callable[[Message], None]) -> dt.date | None:
     text = raw[name].strip()
     if not text:
         return None
     try:
         return check_not_future(parse_iso_date(text))
     except ValueError as exc:
-        bad(f"{name}: {exc}")
+        bad(_field_problem(name, exc))
         return None
+
+
+def _field_problem(name: str, exc: ValueError) -> Message:
+    """ "country: 'XX' is not ...": the column, then what the field's check said."""
+    return M_("%(field)s: %(problem)s", field=name, problem=str(exc))
