@@ -91,17 +91,17 @@ def main() -> None:
         with app.app_context():
             upgrade(directory=str(MIGRATIONS_DIR))
             with write_intent():
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 result = import_cases(db.session, None, cases_path, events_path)
                 db.session.commit()
-                t_import = time.perf_counter() - t0
+                t_import, c_import = time.perf_counter() - t0, time.process_time() - c0
             db.session.remove()
             assert result.created == args.cases, result
             with write_intent():
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 again = import_cases(db.session, None, cases_path, events_path)
                 db.session.commit()
-                t_reimport = time.perf_counter() - t0
+                t_reimport, c_reimport = time.perf_counter() - t0, time.process_time() - c0
             assert again.unchanged == args.cases, again
             db.session.remove()
             t0 = time.perf_counter()
@@ -121,13 +121,16 @@ def main() -> None:
     n = args.cases
     rate_import, rate_export = n / t_import, n / t_export
     print(f"python {sys.version.split()[0]}, SQLite, {n} cases, {n_events} status changes")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(
         f"import (new)     {t_import:7.2f} s  {rate_import:9.0f} cases/s  "
-        f"{rate_import / IMPORT_TARGET:5.1f} x target {IMPORT_TARGET}/s"
+        f"{rate_import / IMPORT_TARGET:5.1f} x target {IMPORT_TARGET}/s  "
+        f"(CPU {c_import:.2f} s, {n / c_import:.0f} cases per CPU-second)"
     )
     print(
         f"re-import (same) {t_reimport:7.2f} s  {n / t_reimport:9.0f} cases/s  "
-        f"{n / t_reimport / IMPORT_TARGET:5.1f} x target {IMPORT_TARGET}/s"
+        f"{n / t_reimport / IMPORT_TARGET:5.1f} x target {IMPORT_TARGET}/s  "
+        f"(CPU {c_reimport:.2f} s, {n / c_reimport:.0f} cases per CPU-second)"
     )
     print(
         f"export csv       {t_export:7.2f} s  {rate_export:9.0f} cases/s  "

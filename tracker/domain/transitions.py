@@ -61,7 +61,7 @@ def check_change(
             M_("The case is already %(status)s.", status=target),
             (s.value for s in allowed_next(current)),
         )
-    if current is not None and not is_allowed(current, target):
+    if current is not None and target not in allowed_next(current):
         raise InvalidTransition(
             M_(
                 "A case that is %(current)s cannot become %(target)s.",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,6 +26,8 @@ TEXT_MESSAGES = {
     TextProblem.BLANK: M_("Type it with visible letters: only invisible characters were given."),
 }
 REQUIRED = M_("This field is required.")
+EPOCH = dt.date(1970, 1, 1)
+DAY = Precision.DAY.value
 
 
 UNKNOWN_FIELD = M_("Unknown field.")
@@ -50,7 +54,13 @@ def unknown_fields(names: Iterable[str]) -> ValidationError:
 
 def today() -> dt.date:
     """The latest date a past event may carry: today, one day ahead for time zones east of UTC."""
-    return dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    return _day_after(int(time.time() // 86_400))
+
+
+@functools.lru_cache(maxsize=1)
+def _day_after(days_since_epoch: int) -> dt.date:
+    # Worked out once a (UTC) day: an import checks hundreds of thousands of dates.
+    return EPOCH + dt.timedelta(days=days_since_epoch + 1)
 
 
 def check_not_future(value: dt.date) -> dt.date:
@@ -62,10 +72,12 @@ def check_not_future(value: dt.date) -> dt.date:
 
 def clean_line(value: Any, *, multiline: bool = False, max_length: int | None = None) -> str:
     """Text by the one text rule (see domain/text.py); ValueError with a message for people."""
-    try:
-        text = clean_text("" if value is None else str(value), multiline=multiline)
-    except TextRefused as refused:
-        raise ValueError(TEXT_MESSAGES[refused.problem]) from None
+    text = "" if value is None else str(value).strip()
+    if not text.isprintable():  # printable text passes the rule as it is (see clean_text)
+        try:
+            text = clean_text(text, multiline=multiline)
+        except TextRefused as refused:
+            raise ValueError(TEXT_MESSAGES[refused.problem]) from None
     if max_length is not None and len(text) > max_length:
         raise ValueError(M_("At most %(limit)s characters.", limit=max_length))
     return text
@@ -120,10 +132,20 @@ def clean_partial_date(value: Any) -> tuple[dt.date | None, str]:
     """A date written at its precision (`2015`, `2015-05`, `2015-05-17`, as CSV files carry
     it) as (first day, precision); ValueError with a message for people."""
     if value is None or value == "":
-        return None, Precision.DAY.value
+        return None, DAY
     if isinstance(value, dt.date):
-        return check_not_future(value), Precision.DAY.value
-    when = parse_partial_date(clean_line(value))
+        return check_not_future(value), DAY
+    text = clean_line(value)
+    if len(text) == 10:
+        # YYYY-MM-DD, most dates: read as parse_partial_date reads it (parse_iso_date), without
+        # building a PartialDate; anything else takes the long way and its message.
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return check_not_future(day), DAY
+    when = parse_partial_date(text)
     check_not_future(when.value)
     return when.value, when.precision.value
 

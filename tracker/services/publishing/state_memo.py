@@ -159,6 +159,13 @@ def _unmark_on_rollback(session: Session, previous_transaction: Any) -> None:
         session.info.pop(_CHANGED, None)
 
 
+def written_past_the_session(session: Session, table_name: str) -> None:
+    """A write sent on the session's connection, where the listeners do not see it (an
+    import's bulk inserts): empties the memos as the same statement through the session would."""
+    if table_name in _PRINTED_TABLES:
+        _forget_all(session)
+
+
 def _forget_on_flush(session: Session, _context: UOWTransaction) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, _PRINTED):

@@ -26,7 +26,7 @@ EVENT_KEY = ("to_status", "effective_on", "precision", "release_kind", "public_n
 CHUNK = 500
 
 
-@dataclass
+@dataclass(slots=True)
 class Existing:
     """A case of the file that the database already holds, with its history."""
 
@@ -38,7 +38,7 @@ class Existing:
     latest: dt.date | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Plan:
     """What to do with one row: create it (no `old`) or update it, appending `events`."""
 

@@ -7,6 +7,7 @@ import io
 import json
 import os
 from collections.abc import Iterator
+from operator import methodcaller
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,6 +27,7 @@ EVENT_COLUMNS = (
 )
 
 Source = str | os.PathLike[str] | IO[str]
+_quoted = methodcaller("startswith", "'")
 Record = tuple[int, dict[str, str]]
 
 
@@ -163,13 +165,9 @@ def read_csv(
             )
             continue
         # Only a cell starting with a quote can be one the export quoted.
-        yield (
-            start,
-            {
-                c: restore_formula(v) if v[:1] == "'" else v
-                for c, v in zip(columns, record, strict=True)
-            },
-        )
+        if any(map(_quoted, record)):
+            record = [restore_formula(v) if v[:1] == "'" else v for v in record]
+        yield start, dict(zip(columns, record, strict=True))
 
 
 def read_json(source: Source, problems: Problems) -> tuple[list[Record], list[Record]]:

@@ -31,7 +31,7 @@ RELEASE_KINDS = frozenset(k.value for k in ReleaseKind)
 PRECISIONS = frozenset(p.value for p in Precision)
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """One status change of an import, with where it came from."""
 
@@ -57,7 +57,7 @@ class Event:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One checked cases.csv row: the reference, the case fields and the status columns."""
 
@@ -166,13 +166,14 @@ def parse_event(file: str, line: int, raw: dict[str, str], problems: Problems) -
         bad(M_("source_url: use an http(s):// address"))
     if len(problems.items) > before or effective_on is None:
         return None
-    when = PartialDate.of(effective_on, precision)
+    if precision != written:  # `2020-09-17` with precision month: 2020-09-01
+        effective_on = PartialDate.of(effective_on, precision).value
     return Event(
         line,
         file,
         status,
-        when.value,
-        when.precision.value,
+        effective_on,
+        precision,
         release_kind,
         texts["public_note"],
         texts["source_url"],

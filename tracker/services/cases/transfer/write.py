@@ -4,11 +4,12 @@ case created or changed (with the fields, before -> after), ORM updates for chan
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.case_fields import CaseField, Kind, case_fields
@@ -22,10 +23,11 @@ from tracker.services.cases.editing import (
     private_names,
 )
 from tracker.services.cases.slugs import hidden_slug, is_hidden_slug, next_free_slug
+from tracker.services.cases.transfer.bulk import Inserter, page_cache
 from tracker.services.cases.transfer.history import CHUNK, Existing, Plan, imported_field_names
 from tracker.services.cases.transfer.rows import Event, Row
 
-# Core tables: executemany without the ORM's per-row bookkeeping (several times faster).
+# Core tables: bulk inserts without the ORM's per-row bookkeeping (transfer.bulk).
 CASES = cast(Table, Case.__table__)
 STATUS_CHANGES = cast(Table, StatusChange.__table__)
 AUDIT_EVENTS = cast(Table, AuditEvent.__table__)
@@ -81,57 +83,8 @@ def write_plans(
     if dry_run or not (new_rows or changed):
         return result
 
-    now = utcnow()
-    actor_id = actor.id if actor is not None else None
-    taken = set(session.scalars(select(Case.slug)))
-    defaults = {f.name: _default(f) for f in case_fields()}
-    private = private_names()
-    done = result.unchanged
-    for start in range(0, len(new_rows), CHUNK):
-        chunk = new_rows[start : start + CHUNK]
-        case_dicts = [
-            _new_case(p.row, p.events, _slug_for(p.row.fields, taken), now, defaults) for p in chunk
-        ]
-        # Each new id is matched by its reference: asking for the ids in the order of the rows
-        # (sort_by_parameter_order) makes SQLAlchemy send one INSERT per row on SQLite.
-        inserted = session.execute(
-            insert(CASES).returning(CASES.c.reference, CASES.c.id), case_dicts
-        )
-        by_reference: dict[str, int] = {reference: ident for reference, ident in inserted}
-        ids = [by_reference[p.row.reference] for p in chunk]
-        flat = [
-            h
-            for case_id, p in zip(ids, chunk, strict=True)
-            for h in _history_dicts(case_id, p.events, now, actor_id)
-        ]
-        if flat:
-            session.execute(insert(STATUS_CHANGES), flat)
-        session.execute(
-            insert(AUDIT_EVENTS),
-            [
-                _audit_dict(
-                    "case.create",
-                    case_id,
-                    1,
-                    ({}, {"reference": p.row.reference, **p.row.fields}),
-                    (None, p.events),
-                    now,
-                    actor_id,
-                    private,
-                )
-                for case_id, p in zip(ids, chunk, strict=True)
-            ],
-        )
-        done += len(chunk)
-        if progress is not None:
-            progress("write", done, len(plans))
-
-    for start in range(0, len(changed), CHUNK):
-        _update_chunk(session, actor, changed[start : start + CHUNK], taken, now)
-        done += len(changed[start : start + CHUNK])
-        if progress is not None:
-            progress("write", done, len(plans))
-
+    with page_cache(session):
+        _write(session, actor, new_rows, changed, result.unchanged, progress)
     session.flush()
     audit.record(
         session,
@@ -148,10 +101,88 @@ def write_plans(
     return result
 
 
-def _update_chunk(
-    session: Session, actor: User | None, chunk: list[_Change], taken: set[str], now: dt.datetime
+def _write(
+    session: Session,
+    actor: User | None,
+    new_rows: list[Plan],
+    changed: list[_Change],
+    unchanged: int,
+    progress: Progress | None,
 ) -> None:
+    now = utcnow()
     actor_id = actor.id if actor is not None else None
+    taken = set(session.scalars(select(Case.slug)))
+    defaults = {f.name: _default(f) for f in case_fields()}
+    private = private_names()
+    out = _Inserters(session, now, actor_id)
+    done = unchanged
+    total = unchanged + len(new_rows) + len(changed)
+    for start in range(0, len(new_rows), CHUNK):
+        chunk = new_rows[start : start + CHUNK]
+        inserted = out.cases(
+            [_new_case(p.row, p.events, _slug_for(p.row.fields, taken), defaults) for p in chunk]
+        )
+        # Each new id is matched by its reference: asking for the ids in the order of the rows
+        # (sort_by_parameter_order) makes SQLAlchemy send one INSERT per row on SQLite.
+        by_reference: dict[str, int] = dict(inserted)
+        ids = [by_reference[p.row.reference] for p in chunk]
+        out.changes(
+            [
+                h
+                for case_id, p in zip(ids, chunk, strict=True)
+                for h in _history_dicts(case_id, p.events)
+            ]
+        )
+        out.audit(
+            [
+                _audit_dict(
+                    "case.create",
+                    case_id,
+                    1,
+                    ({}, {"reference": p.row.reference, **p.row.fields}),
+                    (None, p.events),
+                    private,
+                )
+                for case_id, p in zip(ids, chunk, strict=True)
+            ]
+        )
+        done += len(chunk)
+        if progress is not None:
+            progress("write", done, total)
+
+    for start in range(0, len(changed), CHUNK):
+        _update_chunk(session, actor, changed[start : start + CHUNK], taken, out)
+        done += len(changed[start : start + CHUNK])
+        if progress is not None:
+            progress("write", done, total)
+
+
+class _Inserters:
+    """The bulk inserts of one import, with what every row of each table shares."""
+
+    def __init__(self, session: Session, now: dt.datetime, actor_id: int | None) -> None:
+        self.now = now
+        self.cases = Inserter(
+            session,
+            CASES,
+            {"photo": None, "photo_type": None, "version": 1, "created_at": now, "updated_at": now},
+            returning=("reference", "id"),
+        )
+        shared = {
+            "is_correction": False,
+            "recorded_at": now,
+            "recorded_by_id": actor_id,
+            "note": "",
+        }
+        self.changes = Inserter(session, STATUS_CHANGES, shared)
+        self.audit = Inserter(
+            session, AUDIT_EVENTS, {"at": now, "user_id": actor_id, "entity_type": "case"}
+        )
+
+
+def _update_chunk(
+    session: Session, actor: User | None, chunk: list[_Change], taken: set[str], out: _Inserters
+) -> None:
     cases = {
         c.id: c for c in session.scalars(select(Case).where(Case.id.in_([c.old.id for c in chunk])))
     }
@@ -162,16 +193,14 @@ def _update_chunk(
         if is_hidden_slug(case.slug):
             case.slug = _slug_for(change.row.fields, taken, case.slug, case.full_name)
         if change.events:
-            rows = _history_dicts(case.id, change.events, now, actor_id, change.old.current)
-            session.execute(insert(STATUS_CHANGES), rows)
+            out.changes(_history_dicts(case.id, change.events, change.old.current))
             case.status = change.events[-1].to_status
             case.status_since = change.events[-1].effective_on
             case.status_since_precision = change.events[-1].precision
-        case.updated_at = now
+        case.updated_at = out.now
     session.flush()
     private = private_names()
-    session.execute(
-        insert(AUDIT_EVENTS),
+    out.audit(
         [
             _audit_dict(
                 "case.update",
@@ -179,12 +208,10 @@ def _update_chunk(
                 cases[c.old.id].version,
                 ({n: c.old.fields[n] for n in c.names}, {n: c.row.fields[n] for n in c.names}),
                 (c.old.current, c.events),
-                now,
-                actor_id,
                 private,
             )
             for c in chunk
-        ],
+        ]
     )
     session.expire_all()  # the history relationships were written around the ORM
     for change in chunk:
@@ -209,8 +236,6 @@ def _audit_dict(
     version: int,
     values: tuple[dict[str, Any], dict[str, Any]],
     statuses: tuple[str | None, list[Event]],
-    now: dt.datetime,
-    actor_id: int | None,
     private: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """One case's audit event: its fields before -> after, and its status move."""
@@ -222,16 +247,14 @@ def _audit_dict(
     if events:
         detail["from_status"] = current
         detail["to_status"] = events[-1].to_status
-    fields = sorted({*after, *(["status"] if events else [])})
-    return {
-        "at": now,
-        "user_id": actor_id,
-        "action": action,
-        "entity_type": "case",
-        "entity_id": case_id,
-        "fields": fields,
-        "detail": detail,
-    }
+    fields = _field_names(tuple(after), bool(events))
+    return {"action": action, "entity_id": case_id, "fields": fields, "detail": detail}
+
+
+@functools.lru_cache(maxsize=64)
+def _field_names(names: tuple[str, ...], with_status: bool) -> tuple[str, ...]:
+    # One tuple for the many events that name the same fields: its JSON is written once.
+    return tuple(sorted({*names, *(["status"] if with_status else [])}))
 
 
 def _default(spec: CaseField) -> Any:
@@ -247,9 +270,7 @@ def _default(spec: CaseField) -> Any:
     return None
 
 
-def _new_case(
-    row: Row, events: list[Event], slug: str, now: dt.datetime, defaults: dict[str, Any]
-) -> dict[str, Any]:
+def _new_case(row: Row, events: list[Event], slug: str, defaults: dict[str, Any]) -> dict[str, Any]:
     last = events[-1] if events else None
     return {
         **defaults,
@@ -259,18 +280,11 @@ def _new_case(
         "status": last.to_status if last else Status.DETAINED.value,
         "status_since": last.effective_on if last else None,
         "status_since_precision": last.precision if last else Precision.DAY.value,
-        "version": 1,
-        "created_at": now,
-        "updated_at": now,
     }
 
 
 def _history_dicts(
-    case_id: int,
-    events: list[Event],
-    now: dt.datetime,
-    actor_id: int | None,
-    current: str | None = None,
+    case_id: int, events: list[Event], current: str | None = None
 ) -> list[dict[str, Any]]:
     out = []
     for event in events:
@@ -282,11 +296,7 @@ def _history_dicts(
                 "effective_on": event.effective_on,
                 "precision": event.precision,
                 "sort_on": event.sort_on or event.effective_on,
-                "is_correction": False,
                 "release_kind": event.release_kind,
-                "recorded_at": now,
-                "recorded_by_id": actor_id,
-                "note": "",
                 "public_note": event.public_note,
                 "source_url": event.source_url,
             }
