@@ -238,6 +238,7 @@ def _front(
     pack's layout processes like the letters: as one document in the job's process, the briefs
     of 5,000 people broke its 120 s limit (docs/performance.md, "Event packs")."""
     shared = {k: v for k, v in context.items() if k not in ("cards", *_PER_PERSON)}
+    workers = max(1, min(workers, 4))  # as the letters (render_pack)
     jobs, start = [], 0
     for size in chunk_sizes(len(people), workers):
         part = people[start : start + size]
