@@ -24,6 +24,9 @@ from tracker.services.cases.transfer.rows import Event, Row
 # What makes two history entries the same event when an import is compared with the database.
 EVENT_KEY = ("to_status", "effective_on", "precision", "release_kind", "public_note", "source_url")
 CHUNK = 500
+# The vocabulary by value, looked up for every change an import checks (an Enum call costs more).
+_STATUSES = {s.value: s for s in Status}
+_PRECISIONS = {p.value: p for p in Precision}
 
 
 @dataclass(slots=True)
@@ -114,10 +117,10 @@ def check_history(
                 current,
                 latest,
                 ProposedChange(
-                    Status(event.to_status),
+                    _STATUSES.get(event.to_status) or Status(event.to_status),
                     event.effective_on,
                     kind,
-                    precision=Precision(event.precision),
+                    precision=_PRECISIONS.get(event.precision) or Precision(event.precision),
                 ),
             )
         except TrackerError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,16 +73,31 @@ class Row:
 
 
 # Each imported field with its column and, for a date, the field of its precision.
-Layout = tuple[tuple[CaseField, str, CaseField | None], ...]
+Layout = tuple[tuple[CaseField, str, CaseField | None, Callable[[Any], Any]], ...]
+
+# Kinds with few values, repeated from row to row (a country, a category, true or false): each
+# value is checked once per import and the answer kept (a refused one is checked every time).
+_REPEATED = frozenset({Kind.COUNTRY, Kind.CHOICE, Kind.BOOL})
 
 
 def case_layout() -> Layout:
-    """The fields an import reads, as the declaration is now; worked out once per import."""
+    """The fields an import reads, as the declaration is now, each with the function that
+    checks its value; worked out once per import."""
     return tuple(
-        (spec, column, precision_field_of(spec.name))
+        (spec, column, precision_field_of(spec.name), _cleaner(spec))
         for spec in transfer_fields(include_private=True)
         if (column := transfer_column(spec)) is not None
     )
+
+
+def _cleaner(spec: CaseField) -> Callable[[Any], Any]:
+    check = functools.partial(clean_value, spec)
+    return functools.lru_cache(maxsize=1024)(check) if spec.kind in _REPEATED else check
+
+
+# A date read once for the many rows that carry it: what it gives depends only on its text,
+# and a date accepted today is accepted later too (refused ones are not kept).
+_clean_date = functools.lru_cache(maxsize=16_384)(clean_partial_date)
 
 
 def parse_case(
@@ -94,7 +110,7 @@ def parse_case(
         problems.add(file, line, message)
 
     values: dict[str, Any] = {}
-    for spec, column, precision in case_layout() if layout is None else layout:
+    for spec, column, precision, clean in case_layout() if layout is None else layout:
         if column not in raw:
             continue  # a further field the file does not carry: left as it is
         if spec.kind is Kind.USER:
@@ -103,12 +119,12 @@ def parse_case(
         if precision is not None:
             # `arrested_on` is written at its precision: YYYY, YYYY-MM or YYYY-MM-DD.
             try:
-                values[spec.name], values[precision.name] = clean_partial_date(raw[spec.name])
+                values[spec.name], values[precision.name] = _clean_date(raw[spec.name])
             except ValueError as exc:
                 bad(_field_problem(spec.name, exc))
             continue
         try:
-            value = clean_value(spec, raw[spec.name])
+            value = clean(raw[spec.name])
         except ValueError as exc:
             bad(_field_problem(spec.name, exc))
             continue
@@ -191,7 +207,7 @@ def _partial_date(
     raw: dict[str, str], name: str, bad: Callable[[Message], None]
 ) -> tuple[dt.date | None, str]:
     try:
-        return clean_partial_date(raw[name])
+        return _clean_date(raw[name])
     except ValueError as exc:
         bad(_field_problem(name, exc))
         return None, Precision.DAY.value
