@@ -7,6 +7,12 @@ the app vs a static file (gunicorn + a load generator on 127.0.0.1), worker memo
 renders, a 500-letter campaign pack vs one naive document, and a 5,000-letter pack as a job on
 `tracker worker` (2 render processes) vs the 500-letter pack job: time ratio, peak memory of
 every worker process, and the staff site's p95 while the big pack runs vs idle.
+
+Child modes (one measurement per process, JSON on the last line):
+    letters.py --child pack ours 500      # a campaign pack of 500 letters (or: naive)
+    letters.py --child event ours 5000    # an event pack of 5,000 people (or: whole, the
+                                          # cover and briefs as one document, as before)
+    letters.py --child memory ours 400    # render worker memory after 400 letters
 """
 
 from __future__ import annotations
@@ -221,6 +227,65 @@ def child_pack(kind: str, letters: int) -> dict[str, float]:
     stop.set()
     sampler.join()
     return {"seconds": seconds, "peak": max(peak_mb(), peak[0]), "bytes": len(data)}
+
+
+def child_event(kind: str, people: int) -> dict[str, float]:
+    """An event pack of `people` people (one letter each) on 2 layout processes: its time and
+    parts, peak RSS of the process tree. `whole` lays the cover and briefs out as one document
+    in this process (as before 2026-12-03), `ours` in chunks like the letters."""
+    import threading
+
+    from tracker.services.letters import event_pack as packs
+
+    cards = [fake_card(i) for i in range(people)]
+    spent: dict[str, float] = {}
+
+    def timed(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - began
+
+        return wrapper
+
+    packs._front = timed("front", packs._front)  # type: ignore[method-assign]
+    packs.render_letters = timed("letters", packs.render_letters)  # type: ignore[assignment]
+    packs._join = timed("join", packs._join)  # type: ignore[assignment]
+    if kind == "whole":
+        packs.chunk_sizes = lambda count, workers: [count]  # type: ignore[assignment]
+    campaign = packs.EventCampaign("Write for Rights", "w4r", None, None, "Tables open at 10.")
+    peak, stop = [0.0], threading.Event()
+    sampler = threading.Thread(target=_tree_peak, args=(stop, peak), daemon=True)
+    sampler.start()
+    start = time.perf_counter()
+    error = ""
+    try:
+        data = packs.render_event_pack(
+            cards, campaign=campaign, photos={}, paper="a4", today=TODAY, organisation=ORG,
+            workers=2,
+        )  # fmt: skip
+    except Exception as exc:  # a refusal is a figure too
+        data, error = b"", str(exc)[:200]
+    seconds = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    pages = 0
+    if data:
+        import io
+
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+    return {
+        "seconds": seconds,
+        "peak": max(peak_mb(), peak[0]),
+        "bytes": len(data),
+        "pages": pages,
+        "error": error,  # type: ignore[dict-item]
+        **{f"{name}_s": value for name, value in spent.items()},
+    }
 
 
 def run_child(*args: str) -> dict[str, float]:
@@ -690,7 +755,8 @@ def main(quick: bool) -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         what, kind, count = sys.argv[2], sys.argv[3], int(sys.argv[4])
-        result = child_memory(kind, count) if what == "memory" else child_pack(kind, count)
+        children = {"memory": child_memory, "pack": child_pack, "event": child_event}
+        result = children[what](kind, count)
         print(json.dumps(result))
     else:
         main(quick="--quick" in sys.argv)

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from tests.pdf.factory import SENTINEL, make_addressee, make_appeal, make_case
 from tracker.models import User
 from tracker.services.letters import event_pack as packs
-from tracker.services.letters.editing import create_campaign
+from tracker.services.letters import pack
+from tracker.services.letters.editing import campaign_by_slug, create_campaign
 from tracker.services.publishing import queries as public_service
 
 
@@ -180,3 +181,31 @@ def test_event_pack_refusals_are_messages() -> None:
         )
     assert refused.value.message == "There is no active appeal to print."
     assert getattr(refused.value.message, "msgid", None) == "There is no active appeal to print."
+
+
+def test_event_pack_laid_out_in_chunks_is_the_same_pack(
+    db: Any, caseworker: User, monkeypatch: Any
+) -> None:
+    """A big event pack lays its briefs out in chunks in the layout processes, like its letters
+    (one document of 5,000 briefs broke its time limit): page for page the same pack."""
+    _data, pages = _pack(db, caseworker)
+    campaign = campaign_by_slug(db, "write-for-rights-2024")
+    cards = packs.in_language(public_service.active_campaign_appeals(db, campaign.slug), "")
+    monkeypatch.setattr(pack, "PACK_CHUNK", 1)  # a brief (and a letter) per chunk
+    chunked = packs.render_event_pack(
+        cards,
+        campaign=packs.EventCampaign.of(campaign, "Tables open at 10:00.\n\nCollect pens after."),
+        photos=packs.consented_photos(db, cards),
+        paper="letter",
+        today=dt.date(2024, 12, 10),
+        organisation="Tracker Human Rights",
+        workers=2,
+    )
+    chunked_pages = _pages(chunked)
+    # Cover, briefs and tally sheet page for page the same (a letter's "Page 1 of N" counts
+    # the pages of its own chunk of letters, as in any letter pack cut in chunks).
+    assert len(chunked_pages) == len(pages)
+    assert chunked_pages[:3] == pages[:3] and chunked_pages[-1] == pages[-1]
+    assert "2 people · 2 letters" in pages[0] and "Narges Mohammadi" not in pages[0]
+    images = {img.data for page in PdfReader(io.BytesIO(chunked)).pages for img in page.images}
+    assert len(images) == 1  # the consented photo, in its own chunk

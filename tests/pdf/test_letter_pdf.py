@@ -16,6 +16,7 @@ from tests.pdf.factory import make_addressee, make_appeal, make_case
 from tracker.models import User
 from tracker.pdf import (
     RenderRefused,
+    collection_paused,
     layout,
     missing_script_fonts,
     release_memory,
@@ -228,6 +229,27 @@ def test_release_memory_frees_a_finished_document_before_trimming() -> None:
         assert page() is None
     finally:
         gc.enable()
+
+
+def test_a_chunk_process_collects_once_after_its_chunk_and_never_walks_its_old_heap() -> None:
+    """A pack's chunk process lays out with the collector paused and collects what the chunk
+    left once, after it; what survives is frozen so the next chunk's collection skips it (a
+    long-lived process's collections grew slower chunk after chunk: docs/performance.md)."""
+    try:
+        with collection_paused():
+            assert not gc.isenabled()
+            document = layout('<html lang="en"><p>Dear Minister,</p><p>Free Tran Thi Nga.</p>')
+            write(document)
+            page = weakref.ref(document.pages[0]._page_box)
+            del document
+            assert page() is not None  # nothing collected inside the block
+            kept = ["a long-lived cache of the process"]
+        assert gc.isenabled()
+        assert page() is None  # the chunk's document is freed by the collection after it
+        assert not gc.is_tracked(kept) or gc.get_freeze_count() > 0
+        assert all(obj is not kept for obj in gc.get_objects())  # frozen: never walked again
+    finally:
+        gc.unfreeze()  # this is the test process, not a chunk process
 
 
 def test_pack_is_one_document_with_fonts_embedded_once(

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -22,9 +23,9 @@ from tracker.domain.messages import M_
 from tracker.domain.scripts import native_lang
 from tracker.domain.vocabulary import Status
 from tracker.models import Campaign, Case
-from tracker.pdf import RenderRefused, render_pdf
+from tracker.pdf import RenderRefused, collection_paused, render_pdf
 from tracker.services.letters.compose import LetterError, stylesheets
-from tracker.services.letters.pack import render_pack
+from tracker.services.letters.pack import chunk_sizes, render_pack, rendered_chunks
 from tracker.services.letters.terms import language_names
 from tracker.services.publishing.objects import AppealCard, PublicAppeal
 from tracker.services.publishing.queries import PUBLISHABLE
@@ -180,11 +181,6 @@ def render_event_pack(
         raise LetterError(
             M_("The instructions may be at most %(limit)s characters.", limit=MAX_INSTRUCTIONS)
         )
-    # Only photos of people in this pack, served to the renderer from memory.
-    files = {
-        f"photos/{case_id}.{PHOTO_TYPES[mime]}": (data, mime)
-        for case_id, (data, mime) in photos.items()
-    }
     people: dict[int, AppealCard] = {}
     appeals_of: dict[int, list[PublicAppeal]] = {}
     for card in cards:
@@ -195,16 +191,12 @@ def render_event_pack(
     words = site_translations(reader)
     title = words.gettext("%(campaign)s: event pack") % {"campaign": campaign.name}
     names = dict(zip(languages, language_names(tuple(languages), reader), strict=True))
-    context = {
+    context: dict[str, Any] = {
         "lang": reader,
         "dir": direction(reader),
         "campaign": campaign,
         "cards": cards,
-        "people": list(people.values()),
-        "photo_urls": {
-            case_id: f"photos/{case_id}.{PHOTO_TYPES[m]}" for case_id, (_, m) in photos.items()
-        },
-        "appeals_of": appeals_of,
+        "people_count": len(people),
         "languages": languages,
         "language_names": names,
         "language_list": format_list(list(names.values()), locale=reader.replace("-", "_")),
@@ -217,10 +209,7 @@ def render_event_pack(
         # A name in its own script takes the font of its language (the report's rule).
         "native_lang": {c.case.id: native_lang(c.case.name_native, c.case.country) for c in cards},
     }
-    pages = 4 + 2 * len(cards)
-    front = _document("letters/event_front.html", paper, files, pages, reader, **context)
-    if progress:
-        progress(0.1)
+    front = _front(list(people.values()), appeals_of, photos, context, paper, workers, progress)
     letters = render_letters(
         cards,
         paper=paper,
@@ -232,8 +221,71 @@ def render_event_pack(
         workers=workers,
         reader=reader,
     )
-    tally = _document("letters/event_tally.html", paper, {}, pages, reader, **context)
-    return _join([front, letters, tally], title=str(context["title"]), organisation=organisation)
+    tally = _document("letters/event_tally.html", paper, {}, 4 + 2 * len(cards), reader, **context)
+    return _join([*front, letters, tally], title=str(context["title"]), organisation=organisation)
+
+
+def _front(
+    people: list[AppealCard],
+    appeals_of: dict[int, list[PublicAppeal]],
+    photos: dict[int, tuple[bytes, str]],
+    context: dict[str, Any],
+    paper: str,
+    workers: int,
+    progress: Callable[[float], None] | None,
+) -> list[bytes]:
+    """The cover and a brief per person, in chunks of at most PACK_CHUNK briefs laid out in the
+    pack's layout processes like the letters: as one document in the job's process, the briefs
+    of 5,000 people broke its 120 s limit (docs/performance.md, "Event packs")."""
+    shared = {k: v for k, v in context.items() if k not in ("cards", *_PER_PERSON)}
+    workers = max(1, min(workers, 4))  # as the letters (render_pack)
+    jobs, start = [], 0
+    for size in chunk_sizes(len(people), workers):
+        part = people[start : start + size]
+        ids = [card.case.id for card in part]
+        own = {k: {i: context[k][i] for i in ids} for k in _PER_PERSON}
+        urls = {i: f"photos/{i}.{PHOTO_TYPES[photos[i][1]]}" for i in ids if i in photos}
+        chunk = {
+            **shared,
+            **own,
+            "cover": start == 0,
+            "letters_count": len(context["cards"]),
+            "people": part,
+            "appeals_of": {i: appeals_of[i] for i in ids},
+            "photo_urls": urls,
+        }
+        # Only the photos of the chunk's people, served to the renderer from memory.
+        files = {url: photos[i] for i, url in urls.items()}
+        pages = 4 + 2 * sum(len(appeals_of[i]) for i in ids)
+        jobs.append((paper, files, pages, str(context["lang"]), chunk))
+        start += size
+    if len(jobs) == 1:
+        parts = [_briefs(jobs[0])]
+    else:
+        parts = []
+        for laid_out in rendered_chunks(jobs, workers, None, _briefs_in_layout_process):
+            parts.append(laid_out)
+            if progress:
+                progress(0.1 * len(parts) / len(jobs))
+    if progress:
+        progress(0.1)
+    return parts
+
+
+# What the briefs print about each person, by case id: a chunk carries only its people's.
+_PER_PERSON = ("country_names", "status_labels", "native_lang")
+_BriefsJob = tuple[str, dict[str, tuple[bytes, str]], int, str, dict[str, Any]]
+
+
+def _briefs(job: _BriefsJob) -> bytes:
+    paper, files, pages, reader, context = job
+    return _document("letters/event_front.html", paper, files, pages, reader, **context)
+
+
+def _briefs_in_layout_process(job: _BriefsJob) -> bytes:
+    """One chunk of briefs in a pack's layout process (tracker.pdf.collection_paused)."""
+    with collection_paused():
+        return _briefs(job)
 
 
 def _dates(campaign: EventCampaign, today: dt.date, reader: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from queue import Empty
 from typing import Any
 
 from tracker.domain.messages import M_
-from tracker.pdf import RenderRefused, layout, release_memory, write
+from tracker.pdf import RenderRefused, collection_paused, freeze_heap, layout, write
 from tracker.services.letters.compose import (
     MAX_GUIDANCE_PAGES,
     MAX_LETTER_PAGES,
@@ -82,7 +82,7 @@ def render_pack(
 
     writer = PdfWriter()
     joining = 0.0
-    for part in _rendered_chunks(jobs, workers, on_page):
+    for part in rendered_chunks(jobs, workers, on_page):
         began = time.perf_counter()
         writer.append(PdfReader(io.BytesIO(part)))
         joining += time.perf_counter() - began
@@ -99,10 +99,17 @@ def render_pack(
     return out.getvalue()
 
 
-def _rendered_chunks(
-    jobs: list[tuple[Any, ...]], workers: int, on_page: Callable[[int], None] | None
+def rendered_chunks(
+    jobs: list[tuple[Any, ...]],
+    workers: int,
+    on_page: Callable[[int], None] | None,
+    work: Callable[[Any], bytes] | None = None,
 ) -> Iterator[bytes]:
-    """The PDF of each chunk, in order, as soon as it is laid out; pages reported on the way."""
+    """The PDF of each chunk, in order, as soon as it is laid out; pages reported on the way.
+
+    `work` (a module-level function, run in the layout processes; a chunk of letters by
+    default) turns one job into a PDF; it may report each page laid out with `page_laid_out`.
+    """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])  # WeasyPrint is imported once, by the server
     queue = context.Queue()
@@ -120,7 +127,7 @@ def _rendered_chunks(
                 on_page(done)
 
     with context.Pool(min(workers, len(jobs)), _init_worker, (queue,)) as pool:
-        results = pool.imap(_chunk_worker, jobs)
+        results = pool.imap(work or _chunk_worker, jobs)
         while True:
             try:
                 part = results.next(timeout=0.1)
@@ -146,22 +153,27 @@ def _init_worker(queue: Any) -> None:
     global _progress_queue
     _progress_queue = queue
     os.nice(LAYOUT_NICENESS)
+    # What the process got from the fork server (WeasyPrint, the app's modules) lives as long
+    # as it does: no garbage collection needs to walk it.
+    freeze_heap()
+
+
+def page_laid_out(page: int) -> None:
+    """In a layout process: report one more page laid out to the job's process."""
+    _progress_queue.put(1)
 
 
 def _chunk_worker(args: tuple[list[AppealCard], str, dt.date, str, str, str]) -> bytes:
     cards, paper, today, title, organisation, reader = args
-    try:
+    # One garbage collection per chunk, after it, instead of hundreds during its layout; the
+    # chunk's memory is given back before the next one (tracker.pdf.collection_paused).
+    with collection_paused():
         # Filled in here, not in the job's process: the letters of every chunk are prepared
         # in parallel, and only the cards (not their letters) cross the pipe.
         letters = [
             letter_context(card, today=today, sender_mode="lines", reader=reader) for card in cards
         ]
-        return _render_chunk(
-            letters, paper, title, organisation, lambda page: _progress_queue.put(1)
-        )
-    finally:
-        # A worker lays out chunk after chunk: give each one's memory back before the next.
-        release_memory()
+        return _render_chunk(letters, paper, title, organisation, page_laid_out)
 
 
 def _render_chunk(
