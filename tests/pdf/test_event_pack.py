@@ -209,3 +209,19 @@ def test_event_pack_laid_out_in_chunks_is_the_same_pack(
     assert "2 people · 2 letters" in pages[0] and "Narges Mohammadi" not in pages[0]
     images = {img.data for page in PdfReader(io.BytesIO(chunked)).pages for img in page.images}
     assert len(images) == 1  # the consented photo, in its own chunk
+    # The tally sheet in documents of TALLY_ROWS rows: the heading once, every row in order,
+    # the sum and the signature line once, at the end.
+    monkeypatch.setattr(packs, "TALLY_ROWS", 1)
+    rows = packs.render_event_pack(
+        cards,
+        campaign=packs.EventCampaign.of(campaign, ""),
+        photos={},
+        paper="letter",
+        today=dt.date(2024, 12, 10),
+        organisation="Tracker Human Rights",
+        workers=2,
+    )
+    tally = " ".join(" ".join(_pages(rows)[-2:]).split())
+    assert tally.count("Tally sheet") == 1 and tally.count("All letters written") == 1
+    assert tally.index("Tally sheet") < tally.index("Tran Thi Nga") < tally.index("Narges")
+    assert tally.index("Narges") < tally.index("All letters written") < tally.index("Organiser")
