@@ -206,3 +206,29 @@ def test_finding_2_layout_stops_at_the_first_page_over_the_limit() -> None:
     # The finding laid out 210-431 pages before answering; now the fifth page is the last
     # (2,000 paragraphs would be about 40 pages).
     assert max(seen.pages) == 5
+
+
+class _SlowName:
+    """A value that takes its time to become text: by waiting, or by computing."""
+
+    def __init__(self, *, compute: bool) -> None:
+        self.compute = compute
+
+    def __str__(self) -> str:
+        began = time.thread_time() if self.compute else time.monotonic()
+        if self.compute:
+            while time.thread_time() - began < 0.6:
+                pass
+        else:
+            time.sleep(0.6)  # a busy machine, or a niced pack process waiting for the CPU
+        return "Tran Thi Nga"
+
+
+def test_finding_1_the_fill_in_time_limit_counts_cpu_not_waiting() -> None:
+    # A pack's layout processes run niced on a busy machine: waiting for the CPU must not fail
+    # a letter (and with it a whole pack job), while a letter that computes too long still is.
+    source = "Free {{ case.name ~ ' ' ~ case.name }} now."
+    waited = render_letter_text(source, {"case": {"name": _SlowName(compute=False)}})
+    assert str(waited) == "Free Tran Thi Nga Tran Thi Nga now."
+    with pytest.raises(PlaceholderError, match="took too long"):
+        render_letter_text(source, {"case": {"name": _SlowName(compute=True)}})

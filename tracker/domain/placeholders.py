@@ -240,7 +240,7 @@ def render_letter_text(source: str, context: Mapping[str, Any], *, isolate: bool
     letter of the other direction.
     """
     compiled = compile_letter_text(source)
-    budget = Budget(deadline=time.monotonic() + MAX_RENDER_SECONDS, isolate=isolate)
+    budget = Budget(deadline=time.thread_time() + MAX_RENDER_SECONDS, isolate=isolate)
     token = budget_var.set(budget)
     parts: list[str] = []
     size = 0

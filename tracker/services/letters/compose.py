@@ -227,9 +227,19 @@ def letter_title(case: PublicCase, language: str = "en") -> str:
     return title_for(case.name, language)
 
 
-def document_html(letters: Sequence[dict[str, Any]], *, title: str, organisation: str) -> str:
-    """The HTML of one or more letters (a pack is one document: fonts are embedded once)."""
+def document_html(
+    letters: Sequence[dict[str, Any]], *, title: str, organisation: str, numbered: bool = True
+) -> str:
+    """The HTML of one or more letters (a pack is one document: fonts are embedded once).
+
+    A pack (`numbered=False`) prints no page numbers: its letters are posted one by one, and a
+    page counter would count the pages of the whole document ("Page 2 of 84" on a letter).
+    """
     first = letters[0] if letters else {"lang": "en", "dir": "ltr"}
+    styles = list(dict.fromkeys(lt.get("page_style", "") for lt in letters))
+    if not numbered:
+        names = dict.fromkeys(lt["page"] for lt in letters if lt.get("page"))
+        styles += [f"@page {name} {{ @bottom-center {{ content: none; }} }}" for name in names]
     return render_document(
         "letters/document.html",
         letters=letters,
@@ -238,9 +248,7 @@ def document_html(letters: Sequence[dict[str, Any]], *, title: str, organisation
         doc_lang=first["lang"],
         doc_dir=first["dir"],
         # One named page per language of the document: its page numbers in its words and digits.
-        page_styles=Markup(  # noqa: S704  (CSS built from our catalogs, quoted by page_style)
-            "\n".join(dict.fromkeys(lt.get("page_style", "") for lt in letters))
-        ),
+        page_styles=Markup("\n".join(styles)),  # noqa: S704  (CSS built from our catalogs, quoted)
         letter=None,
     )
 

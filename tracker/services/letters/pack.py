@@ -183,7 +183,7 @@ def _render_chunk(
     organisation: str,
     on_page: Callable[[int], None] | None,
 ) -> bytes:
-    html = document_html(letters, title=title, organisation=organisation)
+    html = document_html(letters, title=title, organisation=organisation, numbered=False)
     handler = _PageProgress(on_page) if on_page else None
     progress_log = logging.getLogger("weasyprint.progress")
     old_level = progress_log.level
