@@ -252,7 +252,6 @@ def child_event(kind: str, people: int) -> dict[str, float]:
 
     packs._front = timed("front", packs._front)  # type: ignore[method-assign]
     packs.render_letters = timed("letters", packs.render_letters)  # type: ignore[assignment]
-    packs._join = timed("join", packs._join)  # type: ignore[assignment]
     if kind == "whole":
         packs.chunk_sizes = lambda count, workers: [count]  # type: ignore[assignment]
     campaign = packs.EventCampaign("Write for Rights", "w4r", None, None, "Tables open at 10.")

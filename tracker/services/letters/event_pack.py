@@ -9,7 +9,6 @@ the public view objects (services/publishing), so nothing private can be printed
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -85,18 +84,6 @@ def consented_photos(session: Session, cards: Sequence[AppealCard]) -> dict[int,
     return {r.id: (r.photo, r.photo_type) for r in rows if r.photo_type in PHOTO_TYPES}
 
 
-def _join(parts: Sequence[bytes], *, title: str, organisation: str) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    writer.add_metadata({"/Title": title, "/Author": organisation})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def render_letters(
     cards: Sequence[AppealCard],
     *,
@@ -108,11 +95,14 @@ def render_letters(
     share: tuple[float, float] = (0.0, 0.98),
     workers: int = 1,
     reader: str = "en",
+    before: Sequence[bytes] = (),
+    after: Sequence[bytes] = (),
 ) -> bytes:
     """The letters of a pack, laid out by `workers` forked processes (chunks of PACK_CHUNK).
 
     `share` is the part of the job's progress these letters account for; `reader` the language
-    of the guidance page after each solidarity letter.
+    of the guidance page after each solidarity letter; `before` and `after` PDFs joined around
+    the letters in the same pass.
     """
     if not cards:
         raise LetterError(M_("There is no active appeal to print."))
@@ -132,6 +122,8 @@ def render_letters(
         on_page=on_page,
         workers=workers,
         reader=reader,
+        before=before,
+        after=after,
     )
 
 
@@ -210,7 +202,10 @@ def render_event_pack(
         "native_lang": {c.case.id: native_lang(c.case.name_native, c.case.country) for c in cards},
     }
     front = _front(list(people.values()), appeals_of, photos, context, paper, workers, progress)
-    letters = render_letters(
+    tally = _tally(cards, context, paper, workers)
+    # One join of everything, as the letters' chunks come: the letters are never written out
+    # whole and read back (a second join held a 1,000-person pack twice: 407 MB).
+    return render_letters(
         cards,
         paper=paper,
         today=today,
@@ -220,9 +215,9 @@ def render_event_pack(
         share=(0.1, 0.95),
         workers=workers,
         reader=reader,
+        before=front,
+        after=tally,
     )
-    tally = _tally(cards, context, paper, workers)
-    return _join([*front, letters, *tally], title=str(context["title"]), organisation=organisation)
 
 
 # Rows of the tally sheet per document: a table's layout grows faster than its rows (500 rows

@@ -50,8 +50,14 @@ def render_pack(
     on_page: Callable[[int], None] | None = None,
     workers: int | None = None,
     reader: str = "en",
+    before: Sequence[bytes] = (),
+    after: Sequence[bytes] = (),
 ) -> bytes:
     """Every letter in as few documents as possible, laid out in parallel worker processes.
+
+    `before` and `after` are PDFs joined in front of and after the letters in the same pass (an
+    event pack's cover, briefs and tally sheet): the letters are never written out and read
+    back to be joined again.
 
     A solidarity letter's guidance page follows it in `reader`'s language (the organisation's
     default language: a pack is read by whoever prints it for an event).
@@ -69,7 +75,7 @@ def render_pack(
         raise LetterError(M_("There is no active appeal to print."))
     workers = max(1, min(workers or os.cpu_count() or 1, 4))
     sizes = chunk_sizes(len(cards), workers)
-    if len(sizes) == 1:
+    if len(sizes) == 1 and not before and not after:
         letters = [
             letter_context(card, today=today, sender_mode="lines", reader=reader) for card in cards
         ]
@@ -82,7 +88,7 @@ def render_pack(
 
     writer = PdfWriter()
     joining = 0.0
-    for part in rendered_chunks(jobs, workers, on_page):
+    for part in (*before, *rendered_chunks(jobs, workers, on_page), *after):
         began = time.perf_counter()
         writer.append(PdfReader(io.BytesIO(part)))
         joining += time.perf_counter() - began
