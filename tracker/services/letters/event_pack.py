@@ -232,26 +232,15 @@ def _tally(
     processes when there is more than one; the heading in the first, the sum in the last."""
     shared = {k: v for k, v in context.items() if k not in ("cards", *_PER_PERSON)}
     count = -(-len(cards) // TALLY_ROWS)
-    jobs: list[_BriefsJob] = []
+    jobs: list[_PartJob] = []
     for n in range(count):
         rows = list(cards[n * TALLY_ROWS : (n + 1) * TALLY_ROWS])
         chunk = {**shared, "cards": rows, "first": n == 0, "last": n == count - 1}
-        jobs.append((paper, {}, 4 + 2 * len(rows), str(context["lang"]), chunk))
+        jobs.append((TALLY, paper, {}, 4 + 2 * len(rows), str(context["lang"]), chunk))
     if len(jobs) == 1:
-        return [_tally_rows(jobs[0])]
+        return [_part(jobs[0])]
     workers = max(1, min(workers, 4))
-    return list(rendered_chunks(jobs, workers, None, _tally_in_layout_process))
-
-
-def _tally_rows(job: _BriefsJob) -> bytes:
-    paper, files, pages, reader, context = job
-    return _document("letters/event_tally.html", paper, files, pages, reader, **context)
-
-
-def _tally_in_layout_process(job: _BriefsJob) -> bytes:
-    """Rows of the tally sheet in a pack's layout process (tracker.pdf.collection_paused)."""
-    with collection_paused():
-        return _tally_rows(job)
+    return list(rendered_chunks(jobs, workers, None, _part_in_layout_process))
 
 
 def _front(
@@ -286,13 +275,13 @@ def _front(
         # Only the photos of the chunk's people, served to the renderer from memory.
         files = {url: photos[i] for i, url in urls.items()}
         pages = 4 + 2 * sum(len(appeals_of[i]) for i in ids)
-        jobs.append((paper, files, pages, str(context["lang"]), chunk))
+        jobs.append((FRONT, paper, files, pages, str(context["lang"]), chunk))
         start += size
     if len(jobs) == 1:
-        parts = [_briefs(jobs[0])]
+        parts = [_part(jobs[0])]
     else:
         parts = []
-        for laid_out in rendered_chunks(jobs, workers, None, _briefs_in_layout_process):
+        for laid_out in rendered_chunks(jobs, workers, None, _part_in_layout_process):
             parts.append(laid_out)
             if progress:
                 progress(0.1 * len(parts) / len(jobs))
@@ -303,18 +292,21 @@ def _front(
 
 # What the briefs print about each person, by case id: a chunk carries only its people's.
 _PER_PERSON = ("country_names", "status_labels", "native_lang")
-_BriefsJob = tuple[str, dict[str, tuple[bytes, str]], int, str, dict[str, Any]]
+FRONT, TALLY = "letters/event_front.html", "letters/event_tally.html"
+# One document of the pack besides the letters: template, paper, files, page limit, reader
+# language and the template's context.
+_PartJob = tuple[str, str, dict[str, tuple[bytes, str]], int, str, dict[str, Any]]
 
 
-def _briefs(job: _BriefsJob) -> bytes:
-    paper, files, pages, reader, context = job
-    return _document("letters/event_front.html", paper, files, pages, reader, **context)
+def _part(job: _PartJob) -> bytes:
+    template, paper, files, pages, reader, context = job
+    return _document(template, paper, files, pages, reader, **context)
 
 
-def _briefs_in_layout_process(job: _BriefsJob) -> bytes:
-    """One chunk of briefs in a pack's layout process (tracker.pdf.collection_paused)."""
+def _part_in_layout_process(job: _PartJob) -> bytes:
+    """One chunk of briefs or tally rows in a pack's layout process (collection_paused)."""
     with collection_paused():
-        return _briefs(job)
+        return _part(job)
 
 
 def _dates(campaign: EventCampaign, today: dt.date, reader: str) -> dict[str, str]:
